@@ -1,0 +1,38 @@
+// Access tokens: HS256 JWTs via jose. The algorithm is pinned and iss/aud/exp/iat are checked,
+// so `alg: none`, foreign audiences and expired tokens are all simply invalid.
+import { jwtVerify, SignJWT } from "jose";
+import type { AccessClaims, TokenSigner } from "../core/ports.ts";
+
+const ALG = "HS256";
+const ISSUER = "parley";
+const AUDIENCE = "parley";
+
+export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
+  const key = new TextEncoder().encode(secret);
+  return {
+    accessTtlSeconds,
+    sign: ({ userId, sessionId }) =>
+      new SignJWT({ sid: sessionId })
+        .setProtectedHeader({ alg: ALG, typ: "JWT" })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${accessTtlSeconds}s`)
+        .sign(key),
+    async verify(token: string): Promise<AccessClaims | null> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALG],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          requiredClaims: ["sub", "sid", "iat", "exp"],
+        });
+        if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
+        return { userId: payload.sub, sessionId: payload.sid };
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Configuration from environment variables, validated once. Defaults give the embedded setup.
+import { z } from "zod";
+
+const csv = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .optional();
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().optional(),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  /** SQLite synchronous level of the embedded file (see README "Durability") */
+  DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
+  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+  ACCESS_TOKEN_TTL: z.coerce.number().int().min(30).default(900),
+  /** comma-separated Origins allowed on /v1/ws; unset: any localhost origin (dev) */
+  ALLOWED_ORIGINS: csv,
+  HEARTBEAT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** how long a new socket may take to say hello (the contract: 10 s) */
+  HELLO_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** frames per second one socket may send (sustained, and as a burst) before `rate_limited` */
+  WS_FRAMES_PER_SEC: z.coerce.number().int().min(1).default(1000),
+  WS_FRAME_BURST: z.coerce.number().int().min(1).default(2000),
+  MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** largest WebSocket frame accepted (the contract requires at least 64 KiB) */
+  MAX_FRAME_BYTES: z.coerce.number().int().min(65_536).default(256 * 1024),
+  /** bytes queued for one socket before it counts as too slow and is closed with 4008 */
+  MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  // Rate limits of POST /v1/auth/{register,login,refresh} (src/http/rate-limit.ts), per minute,
+  // per server process; 0 turns one off. The defaults let one address register ~1,200 users a
+  // minute, so tests do not notice them; a benchmark registering more sets AUTH_RATE_LIMIT_PER_IP=0.
+  /** auth requests per minute per client IP */
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  /** failed auth requests (401 wrong password or refresh token, 409 username taken) per minute per client IP */
+  AUTH_FAILURE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(60),
+  /** failed logins per minute per username, wherever they come from (password guessing) */
+  LOGIN_FAILURE_LIMIT_PER_USERNAME: z.coerce.number().int().min(0).default(10),
+  /** read the client IP from this header (e.g. x-real-ip behind your own proxy) instead of the socket */
+  CLIENT_IP_HEADER: z.string().min(1).optional(),
+  /** argon2id cost on Bun; lower it only for benchmarks and tests that create many users */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(65_536),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,110 @@
+// Accounts: registration, login, refresh-token rotation with reuse detection, logout.
+import type { AuthResponse, User } from "../schema/accounts.ts";
+import { AppError } from "./errors.ts";
+import type { AccessClaims, Clock, PasswordHasher, Store, TokenSigner, UserRecord } from "./ports.ts";
+import { newId, randomToken, sha256Hex } from "./random.ts";
+
+const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+
+export interface AccountsDeps {
+  store: Store;
+  hasher: PasswordHasher;
+  tokens: TokenSigner;
+  clock: Clock;
+  /**
+   * called when a login is revoked, so live sockets of it can be closed (4010); awaited, so a
+   * runtime that kicks through another object (Workers) has done so before the answer goes out
+   */
+  onSessionRevoked?: (sessionId: string, userId?: string) => void | Promise<void>;
+}
+
+export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName });
+
+export class Accounts {
+  // Verified against when the username does not exist, so that a miss costs as much as a hit.
+  #decoyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AccountsDeps) {}
+
+  async register(input: { username: string; password: string; displayName?: string }): Promise<AuthResponse> {
+    const { store, hasher, clock } = this.deps;
+    const user: UserRecord = {
+      id: newId(),
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      passwordHash: await hasher.hash(input.password),
+      createdAt: clock.now(),
+    };
+    if (!(await store.createUser(user))) throw new AppError("username_taken", "that username is taken");
+    return this.#startSession(user);
+  }
+
+  async login(input: { username: string; password: string }): Promise<AuthResponse> {
+    const { store, hasher } = this.deps;
+    const user = await store.userByUsername(input.username);
+    if (!user) {
+      this.#decoyHash ??= hasher.hash("decoy password");
+      await hasher.verify(input.password, await this.#decoyHash);
+      throw new AppError("invalid_credentials", "wrong username or password");
+    }
+    const { ok, rehash } = await hasher.verify(input.password, user.passwordHash);
+    if (!ok) throw new AppError("invalid_credentials", "wrong username or password");
+    if (rehash) await store.setPasswordHash(user.id, await hasher.hash(input.password));
+    return this.#startSession(user);
+  }
+
+  async refresh(refreshToken: string): Promise<AuthResponse> {
+    const { store, clock } = this.deps;
+    const next = { token: randomToken(), expiresAt: clock.now() + REFRESH_TTL_MS };
+    const result = await store.rotateRefreshToken(
+      await sha256Hex(refreshToken),
+      { hash: await sha256Hex(next.token), expiresAt: next.expiresAt },
+      clock.now(),
+    );
+    if (result.outcome === "reused" && result.sessionId) await this.deps.onSessionRevoked?.(result.sessionId, result.userId);
+    if (result.outcome !== "rotated" || !result.userId || !result.sessionId) {
+      throw new AppError("unauthorized", `refresh token ${result.outcome}`);
+    }
+    const user = await store.userById(result.userId);
+    if (!user) throw new AppError("unauthorized", "user no longer exists");
+    return this.#response(user, result.sessionId, next.token);
+  }
+
+  async logout(sessionId: string, userId?: string): Promise<void> {
+    await this.deps.store.revokeSession(sessionId, this.deps.clock.now());
+    await this.deps.onSessionRevoked?.(sessionId, userId);
+  }
+
+  /** The claims of a valid access token whose login is still active, else null. */
+  async authenticate(accessToken: string): Promise<AccessClaims | null> {
+    const claims = await this.deps.tokens.verify(accessToken);
+    if (!claims || !(await this.deps.store.isSessionActive(claims.sessionId))) return null;
+    return claims;
+  }
+
+  async me(userId: string): Promise<User> {
+    const user = await this.deps.store.userById(userId);
+    if (!user) throw new AppError("unauthorized", "user no longer exists");
+    return publicUser(user);
+  }
+
+  async search(prefix: string, limit: number): Promise<User[]> {
+    return (await this.deps.store.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
+  }
+
+  async #startSession(user: UserRecord): Promise<AuthResponse> {
+    const { store, clock } = this.deps;
+    const sessionId = newId();
+    const refreshToken = randomToken();
+    await store.createSession(
+      { id: sessionId, userId: user.id, createdAt: clock.now() },
+      { hash: await sha256Hex(refreshToken), expiresAt: clock.now() + REFRESH_TTL_MS },
+    );
+    return this.#response(user, sessionId, refreshToken);
+  }
+
+  async #response(user: UserRecord, sessionId: string, refreshToken: string): Promise<AuthResponse> {
+    const accessToken = await this.deps.tokens.sign({ userId: user.id, sessionId });
+    return { user: publicUser(user), accessToken, refreshToken, expiresIn: this.deps.tokens.accessTtlSeconds };
+  }
+}

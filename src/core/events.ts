@@ -1,0 +1,16 @@
+// What the domain announces after a change is committed. The realtime layer (one hub per Bun
+// process, or the Durable Objects on Workers) turns these into frames for connected devices.
+import type { Message } from "../schema/messages.ts";
+
+export type DomainEvent =
+  | { type: "message"; message: Message; members: readonly string[]; origin?: string }
+  | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; origin?: string }
+  | { type: "typing"; conv: string; user: string; members: readonly string[]; origin?: string };
+
+// `origin` is the connection that caused the event: it gets an ack (or nothing), not the echo.
+
+export interface EventSink {
+  publish(event: DomainEvent): void;
+}
+
+export const noEvents: EventSink = { publish: () => {} };

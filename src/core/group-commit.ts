@@ -1,0 +1,47 @@
+// Group commit: sends that arrive while a transaction is in flight wait and go together into
+// the next one, so N concurrent sends cost one transaction (and one fsync), not N.
+// Results are handed back in submission order, which is seq order within a conversation.
+
+interface Pending<In, Out> {
+  item: In;
+  resolve: (out: Out) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommitter<In, Out> {
+  #queue: Pending<In, Out>[] = [];
+  #running = false;
+
+  constructor(
+    private readonly commit: (items: In[]) => Promise<Out[]>,
+    /** runs synchronously after each committed batch, before any caller resumes */
+    private readonly onCommitted: (items: In[], results: Out[]) => void = () => {},
+    private readonly maxBatch = 1000,
+  ) {}
+
+  submit(item: In): Promise<Out> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      if (!this.#running) {
+        this.#running = true;
+        // Let the rest of this tick's sends join the first batch.
+        queueMicrotask(() => void this.#drain());
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch);
+      const items = batch.map((p) => p.item);
+      try {
+        const results = await this.commit(items);
+        this.onCommitted(items, results);
+        batch.forEach((p, i) => p.resolve(results[i] as Out));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.#running = false;
+  }
+}

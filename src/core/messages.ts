@@ -1,0 +1,78 @@
+// Messages: the send path (authorize → group commit with seq → events in seq order), history,
+// and the delivered/read receipts.
+import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+import type { Conversations } from "./conversations.ts";
+import type { EventSink } from "./events.ts";
+import { GroupCommitter } from "./group-commit.ts";
+import type { Clock, NewMessage, Store } from "./ports.ts";
+import { newId } from "./random.ts";
+
+interface Submission {
+  message: NewMessage;
+  members: string[];
+  origin?: string;
+}
+type Stored = { message: Message; created: boolean };
+
+/**
+ * What the HTTP routes and realtime backends need of messages. `Messages` is the implementation
+ * that commits; on Workers the routes get one that forwards the writes to the conversation's
+ * Durable Object (which runs `Messages`) and reads history from the store.
+ */
+export interface MessageService {
+  send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, origin?: string): Promise<Stored>;
+  history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage>;
+  markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }>;
+  markDelivered(userId: string, convId: string, seq: number, origin?: string): Promise<number>;
+  typing(userId: string, convId: string): Promise<void>;
+}
+
+export class Messages implements MessageService {
+  readonly #committer: GroupCommitter<Submission, Stored>;
+
+  constructor(private readonly deps: { store: Store; conversations: Conversations; events: EventSink; clock: Clock }) {
+    this.#committer = new GroupCommitter<Submission, Stored>(
+      (subs) => deps.store.appendMessages(subs.map((s) => s.message)),
+      // Synchronous and in commit order, so every device sees a conversation's seqs in order.
+      (subs, results) =>
+        results.forEach((r, i) => {
+          const sub = subs[i]!;
+          if (r.created) deps.events.publish({ type: "message", message: r.message, members: sub.members, origin: sub.origin });
+        }),
+    );
+  }
+
+  /**
+   * Commits a message (or finds the one already sent with this clientId) and resolves after the
+   * durable commit. `origin` names the connection that sent it, which gets an ack, not a msg.
+   */
+  async send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, origin?: string): Promise<Stored> {
+    const members = await this.deps.conversations.requireMember(userId, convId);
+    const message: NewMessage = { id: newId(), conv: convId, sender: userId, clientId: input.clientId, ts: this.deps.clock.now(), body: input.body };
+    return this.#committer.submit({ message, members, origin });
+  }
+
+  async history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
+    await this.deps.conversations.requireMember(userId, convId);
+    return this.deps.store.history(convId, range);
+  }
+
+  async markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }> {
+    const members = await this.deps.conversations.requireMember(userId, convId);
+    const result = await this.deps.store.markRead(convId, userId, seq);
+    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "read", seq: result.readSeq, members, origin });
+    return result;
+  }
+
+  async markDelivered(userId: string, convId: string, seq: number, origin?: string): Promise<number> {
+    const members = await this.deps.conversations.requireMember(userId, convId);
+    const deliveredSeq = await this.deps.store.markDelivered(convId, userId, seq);
+    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "delivered", seq: deliveredSeq, members, origin });
+    return deliveredSeq;
+  }
+
+  async typing(userId: string, convId: string): Promise<void> {
+    const members = await this.deps.conversations.requireMember(userId, convId);
+    this.deps.events.publish({ type: "typing", conv: convId, user: userId, members });
+  }
+}

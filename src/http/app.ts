@@ -1,0 +1,153 @@
+// The Hono app, built from the domain services. Both runtimes mount exactly this app; they only
+// differ in how GET /v1/ws upgrades (passed in as `websocket`).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { AppError, notFound } from "../core/errors.ts";
+import type { Services } from "../core/services.ts";
+import { log } from "../log.ts";
+import { originAllowed } from "../realtime/origin.ts";
+import type { AppEnv } from "./env.ts";
+import { errorResponse, onError, validationError } from "./errors.ts";
+import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { conversationRoutes } from "./routes/conversations.ts";
+import { presenceRoutes } from "./routes/presence.ts";
+
+export interface AppOptions {
+  services: Services;
+  /** the runtime's WebSocket upgrade for GET /v1/ws */
+  websocket?: MiddlewareHandler<AppEnv>;
+  /** request bodies above this many bytes get 413 (default 256 KiB) */
+  maxBodyBytes?: number;
+  /**
+   * Limits of the auth endpoints; adapters pass `authRateLimitsFrom(config)`. Without it, the
+   * defaults of src/config.ts.
+   */
+  rateLimit?: AuthRateLimits;
+  /** how to find a request's client IP, if the runtime's own way (see rate-limit.ts) does not fit */
+  clientIp?: ClientIp;
+  /** browser origins allowed to call the API and open /v1/ws (unset: any localhost origin) */
+  allowedOrigins?: readonly string[];
+}
+
+const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = performance.now();
+  await next();
+  log("http").info("{method} {path} {status}", {
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    requestId: c.get("requestId"),
+  });
+};
+
+const health = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["operations"],
+  description: "200 once the server can serve.",
+  responses: { 200: { description: "ready", content: { "application/json": { schema: z.object({ ok: z.literal(true) }) } } } },
+});
+
+// Routes served by plain handlers (no zod validation), described here so the document is complete.
+const undocumentedRoutes = [
+  {
+    method: "get",
+    path: "/v1/ws",
+    tags: ["realtime"],
+    summary: "WebSocket endpoint",
+    description:
+      "Upgrades to a WebSocket of JSON text frames; the first frame is `hello` with the access token. " +
+      "The frames and close codes are specified in PROTOCOL.md (\"Realtime\").",
+    responses: {
+      101: { description: "switching protocols" },
+      400: { description: "invalid_request: not a WebSocket upgrade" },
+      403: { description: "forbidden: the Origin is not allowed" },
+    },
+  },
+  {
+    method: "get",
+    path: "/openapi.json",
+    tags: ["operations"],
+    description: "This document.",
+    responses: { 200: { description: "the OpenAPI 3 document", content: { "application/json": { schema: { type: "object" } } } } },
+  },
+  {
+    method: "get",
+    path: "/docs",
+    tags: ["operations"],
+    description: "An interactive page (Swagger UI) for this document.",
+    responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
+  },
+] as const satisfies Parameters<OpenAPIHono["openAPIRegistry"]["registerPath"]>[0][];
+
+export function createApp(options: AppOptions) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return errorResponse(c, validationError(result.error));
+    },
+  });
+
+  app.use(requestId());
+  // Browser apps on an allowed origin may call the HTTP API too, not only the WebSocket.
+  app.use(
+    "/v1/*",
+    cors({
+      origin: (origin) => (originAllowed(origin, options.allowedOrigins) ? origin : null),
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["Retry-After", "X-Request-Id"],
+      maxAge: 600,
+    }),
+  );
+  app.use(accessLog);
+  app.use(async (c, next) => {
+    c.set("services", options.services);
+    await next();
+  });
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 256 * 1024,
+      onError: () => {
+        throw new AppError("payload_too_large", "request body is too large");
+      },
+    }),
+  );
+
+  // Against password guessing and hashing floods; after the body limit, which it relies on.
+  const authLimit = authRateLimit(
+    options.rateLimit ?? defaultAuthRateLimits(),
+    options.clientIp,
+  );
+  for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh"]) app.use(path, authLimit);
+
+  app.openapi(health, (c) => c.json({ ok: true as const }, 200));
+  if (options.websocket) app.get("/v1/ws", options.websocket);
+  app.route("/", accountRoutes);
+  app.route("/", conversationRoutes);
+  app.route("/", presenceRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "Parley",
+      version: "1.0.0",
+      description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in PROTOCOL.md.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Parley API" }));
+  // PROTOCOL.md "Operations": the document lists every HTTP route, these plain ones included.
+  for (const route of undocumentedRoutes) app.openAPIRegistry.registerPath(route);
+
+  app.notFound((c) => errorResponse(c, notFound(`route ${c.req.method} ${c.req.path}`)));
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

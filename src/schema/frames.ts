@@ -1,0 +1,70 @@
+// WebSocket frames of GET /v1/ws (PROTOCOL.md "Realtime"), defined once for the server and the
+// client SDK. Every frame is one JSON text message with a `t`.
+import { z } from "zod";
+import { PresenceItem } from "./presence.ts";
+import { ClientId, MAX_PAGE, Message, MessageBody, Seq } from "./messages.ts";
+
+const Rid = z.union([z.string().max(64), z.number()]).optional();
+const ConvId = z.string().min(1).max(64);
+
+export const HelloFrame = z.object({
+  t: z.literal("hello"),
+  rid: Rid,
+  token: z.string().min(1).max(4096),
+  device: z.string().min(1).max(64).optional(),
+  cursors: z.record(ConvId, Seq).optional(),
+});
+export const SendFrame = z.object({ t: z.literal("send"), rid: Rid, conv: ConvId, clientId: ClientId, body: MessageBody });
+export const SyncFrame = z.object({
+  t: z.literal("sync"),
+  rid: Rid,
+  conv: ConvId,
+  after: Seq,
+  // capped like the HTTP history limit
+  limit: z.number().int().min(1).transform((n) => Math.min(n, MAX_PAGE)).optional(),
+});
+export const RecvFrame = z.object({ t: z.literal("recv"), rid: Rid, conv: ConvId, seq: Seq });
+export const ReadFrame = z.object({ t: z.literal("read"), rid: Rid, conv: ConvId, seq: Seq });
+export const TypingFrame = z.object({ t: z.literal("typing"), rid: Rid, conv: ConvId });
+export const PingFrame = z.object({ t: z.literal("ping"), rid: Rid });
+
+export const ClientFrame = z.discriminatedUnion("t", [
+  HelloFrame,
+  SendFrame,
+  SyncFrame,
+  RecvFrame,
+  ReadFrame,
+  TypingFrame,
+  PingFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameOf<T extends ClientFrame["t"]> = Extract<ClientFrame, { t: T }>;
+
+const RidOut = z.union([z.string(), z.number()]).optional();
+export const ServerFrame = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("welcome"), rid: RidOut, user: z.string(), heartbeatMs: z.number().int() }),
+  z.object({
+    t: z.literal("ack"),
+    rid: RidOut,
+    conv: z.string(),
+    clientId: z.string(),
+    seq: z.number().int(),
+    id: z.string(),
+    ts: z.number().int(),
+  }),
+  z.object({ t: z.literal("error"), rid: RidOut, code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  Message.extend({ t: z.literal("msg") }),
+  z.object({ t: z.literal("msgs"), rid: RidOut, conv: z.string(), items: z.array(Message), hasMore: z.boolean() }),
+  z.object({
+    t: z.literal("receipt"),
+    conv: z.string(),
+    user: z.string(),
+    kind: z.enum(["delivered", "read"]),
+    seq: z.number().int(),
+  }),
+  z.object({ t: z.literal("typing"), conv: z.string(), user: z.string() }),
+  PresenceItem.extend({ t: z.literal("presence") }),
+  z.object({ t: z.literal("pong"), rid: RidOut }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameOf<T extends ServerFrame["t"]> = Extract<ServerFrame, { t: T }>;

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { chars } from "./text.ts";
+
+export const TextBody = z.object({ type: z.literal("text"), text: chars(1, 16_000) });
+// Further body kinds (attachments, ...) join this union.
+export const MessageBody = z.discriminatedUnion("type", [TextBody]).meta({ id: "MessageBody" });
+export type MessageBody = z.infer<typeof MessageBody>;
+
+export const ClientId = z.string().min(1).max(128);
+export const Seq = z.number().int().min(0);
+
+export const Message = z
+  .object({
+    id: z.string(),
+    conv: z.string(),
+    seq: z.number().int(),
+    sender: z.string(),
+    ts: z.number().int(),
+    clientId: z.string(),
+    body: MessageBody,
+  })
+  .meta({ id: "Message" });
+export type Message = z.infer<typeof Message>;
+
+export const SendRequest = z.object({ clientId: ClientId, body: MessageBody });
+
+/** The most items one page of history holds. */
+export const MAX_PAGE = 200;
+
+export const HistoryQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    // PROTOCOL.md: "at most limit (default 50, at most 200)". A larger limit is capped rather
+    // than refused, so a client asking for "everything" still gets the first 200 and hasMore.
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50)
+      .transform((n) => Math.min(n, MAX_PAGE))
+      .meta({ description: `page size, default 50; values above ${MAX_PAGE} are capped at ${MAX_PAGE}` }),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, {
+    message: "use either after or before, not both",
+    path: ["before"],
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const MessagePage = z
+  .object({ items: z.array(Message), hasMore: z.boolean() })
+  .meta({ id: "MessagePage" });
+export type MessagePage = z.infer<typeof MessagePage>;
+
+export const ReadRequest = z.object({ seq: Seq });
+export const ReadResponse = z.object({ readSeq: z.number().int(), unread: z.number().int() });

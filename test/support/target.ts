@@ -1,0 +1,81 @@
+// Where the HTTP contract tests run. A target is a running Parley server reachable over plain
+// HTTP; the contract tests only ever `fetch` its `url`, so the same suites can run against every
+// runtime. `PARLEY_TARGETS=bun,workers bun test` picks them (default: bun; `npm test` also runs
+// test/http against workers, which has no realtime before phase 2).
+//
+// Adding a kind (e.g. "workers" under wrangler dev): extend TargetKind and KNOWN_TARGETS, and
+// start it in startTarget on an empty database with JWT_SECRET = TEST_JWT_SECRET (the token tests
+// forge tokens with it), the default rate limits, and `env` applied on top.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { startServer } from "../../src/adapter/bun/server.ts";
+import { startWorkers } from "./wrangler.ts";
+
+export type TargetKind = "bun" | "workers";
+export const KNOWN_TARGETS: readonly string[] = ["bun", "workers"];
+
+export interface Target {
+  kind: TargetKind;
+  /** origin of the server, e.g. http://localhost:41234 (no trailing slash) */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The secret every test server signs with, so tests can forge tokens of their own. */
+export const TEST_JWT_SECRET = "parley-test-secret-0123456789-abcdefghijklmnop";
+
+/** Cheap argon2id: registration would otherwise cost ~64 MiB and tens of ms per user. */
+export const FAST_ARGON2 = { ARGON2_MEMORY_KIB: "1024", ARGON2_TIME_COST: "1" } as const;
+
+export function targetKinds(env: Record<string, string | undefined> = process.env): TargetKind[] {
+  const kinds = (env.PARLEY_TARGETS ?? "bun")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
+  for (const k of kinds) {
+    if (!KNOWN_TARGETS.includes(k)) throw new Error(`PARLEY_TARGETS: unknown target "${k}" (known: ${KNOWN_TARGETS.join(", ")})`);
+  }
+  return kinds as TargetKind[];
+}
+
+/** A fresh temp directory and a cleanup that removes it. */
+export function tempDataDir(prefix = "parley-test-"): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts a server of `kind` on a fresh database; `env` adds or overrides configuration. */
+export async function startTarget(kind: TargetKind, env: Record<string, string> = {}): Promise<Target> {
+  switch (kind) {
+    case "bun":
+      return startBun(env);
+    case "workers":
+      // the Worker under `wrangler dev` (workerd) on a fresh local D1; `env` becomes its [vars]
+      // (PBKDF2_ITERATIONS: cheap hashing, as FAST_ARGON2 on Bun)
+      return startWorkers({ vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", PBKDF2_ITERATIONS: "1000", ...env } });
+    default:
+      throw new Error(`no such target kind: ${kind satisfies never}`);
+  }
+}
+
+async function startBun(env: Record<string, string>): Promise<Target> {
+  const data = tempDataDir();
+  try {
+    const server = await startServer(
+      loadConfig({ PORT: "0", DATA_DIR: data.dir, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", ...FAST_ARGON2, ...env }),
+    );
+    return {
+      kind: "bun",
+      url: server.url.replace(/\/$/, ""),
+      async stop() {
+        await server.stop();
+        data.remove();
+      },
+    };
+  } catch (err) {
+    data.remove();
+    throw err;
+  }
+}
