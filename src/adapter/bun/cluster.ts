@@ -1,0 +1,43 @@
+// What Bun nodes share: presence, and the bus that carries presence announcements and (with
+// Upstash) every committed event to the other nodes. Without Upstash: this process's memory.
+import type { Config } from "../../config.ts";
+import type { EventSink } from "../../core/events.ts";
+import type { Store } from "../../core/ports.ts";
+import { log } from "../../log.ts";
+import { createBus, createPresence } from "../../presence/index.ts";
+import { EventRelay } from "../../realtime/event-relay.ts";
+import type { Hub } from "../../realtime/hub.ts";
+import { PresenceTracker } from "../../realtime/presence-tracker.ts";
+
+export async function joinCluster(config: Config, store: Pick<Store, "contactIds">, hub: () => Hub | undefined) {
+  const upstash = { upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN };
+  const onError = (error: unknown) => log("cluster").error("presence/bus backend failed: {error}", { error });
+  const presence = createPresence(upstash);
+  const bus = createBus(upstash);
+  const tracker = new PresenceTracker({
+    presence,
+    bus,
+    contacts: (userId) => store.contactIds(userId),
+    deliverLocal: (users, text) => hub()?.notifyUsers(users, text),
+    liveConnections: () => hub()?.connections() ?? [],
+    onError,
+  });
+  await tracker.start();
+  const local: EventSink = { publish: (event) => hub()?.publish(event) };
+  // One node needs no relay: its hub is the only one.
+  const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
+  await relay?.start();
+  const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
+  return {
+    presence,
+    tracker,
+    events: relay ?? local,
+    /** other nodes' events reach this one, later than its own */
+    multiNode: relay !== null,
+    stop() {
+      clearInterval(timer);
+      tracker.stop();
+      relay?.stop();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// `bun run dev` / `npm run dev`: the server on the embedded defaults, configured by env.
+import { loadConfig } from "../../config.ts";
+import { log, setupLogging } from "../../log.ts";
+import { startServer } from "./server.ts";
+
+const config = loadConfig(process.env);
+await setupLogging(config.LOG_LEVEL);
+const server = await startServer(config);
+log("server").info("Parley listening on {url}", { url: server.url });
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    await server.stop();
+    process.exit(0);
+  });
+}

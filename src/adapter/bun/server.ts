@@ -1,0 +1,77 @@
+// The Bun runtime: libSQL store, argon2id, the shared Hono app and the realtime hub on Bun.serve.
+import type { Config } from "../../config.ts";
+import { jwtSigner } from "../../auth/jwt.ts";
+import { createServices } from "../../core/services.ts";
+import { createApp } from "../../http/app.ts";
+import { authRateLimitsFrom } from "../../http/rate-limit.ts";
+import { servicesBackend } from "../../realtime/backend.ts";
+import { Hub } from "../../realtime/hub.ts";
+import { defaultLimits } from "../../realtime/session.ts";
+import { openLibsql } from "../../store/libsql.ts";
+import { argon2Hasher } from "./password.ts";
+import { joinCluster } from "./cluster.ts";
+import { jwtSecret } from "./secret.ts";
+import { bunWebSocket } from "./websocket.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const { store, client } = await openLibsql({
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    dataDir: config.DATA_DIR,
+    synchronous: config.DB_SYNCHRONOUS,
+  });
+  // The hub is both the services' event sink and their realtime front: tie the knot lazily.
+  let hub: Hub | undefined;
+  const cluster = await joinCluster(config, store, () => hub);
+  const services = createServices({
+    presence: cluster.presence,
+    store,
+    hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
+    tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
+    events: cluster.events,
+    onSessionRevoked: (sessionId) => hub?.kickLogin(sessionId),
+  });
+  hub = new Hub({
+    backend: servicesBackend(services, { multiNode: cluster.multiNode }),
+    limits: {
+      ...defaultLimits,
+      heartbeatMs: config.HEARTBEAT_MS,
+      helloTimeoutMs: config.HELLO_TIMEOUT_MS,
+      framesPerSec: config.WS_FRAMES_PER_SEC,
+      frameBurst: config.WS_FRAME_BURST,
+    },
+    maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
+    onConnected: (userId, connectionId) => cluster.tracker.connected(userId, connectionId),
+    onDisconnected: (userId, connectionId) => cluster.tracker.disconnected(userId, connectionId),
+  });
+  const ws = bunWebSocket(hub, {
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    maxFrameBytes: config.MAX_FRAME_BYTES,
+    maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+  });
+  const app = createApp({
+    services,
+    websocket: ws.upgrade,
+    rateLimit: authRateLimitsFrom(config),
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  });
+  const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
+  const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
+
+  return {
+    url: server.url.origin,
+    port: server.port!,
+    async stop() {
+      clearInterval(sweep);
+      cluster.stop();
+      await server.stop(true);
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// GET /v1/ws on Bun.serve's native WebSockets, driving the runtime-free realtime Hub.
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import type { MiddlewareHandler } from "hono";
+import { AppError } from "../../core/errors.ts";
+import type { AppEnv } from "../../http/env.ts";
+import type { Connection } from "../../realtime/connection.ts";
+import type { Hub } from "../../realtime/hub.ts";
+import { originAllowed } from "../../realtime/origin.ts";
+import type { Session } from "../../realtime/session.ts";
+
+export interface BunWebSocketOptions {
+  allowedOrigins?: readonly string[];
+  /** largest frame accepted; bigger ones close the socket with 1009 */
+  maxFrameBytes: number;
+  /**
+   * bytes queued for a socket beyond which it counts as too slow (4008); message delivery
+   * pauses above half of it until the socket drains
+   */
+  maxBufferedBytes: number;
+}
+
+type SocketData = { session?: Session };
+
+export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
+  const upgrade: MiddlewareHandler<AppEnv & { Bindings: Server<SocketData> }> = async (c) => {
+    if (!originAllowed(c.req.header("Origin"), options.allowedOrigins)) {
+      throw new AppError("forbidden", "origin not allowed");
+    }
+    if (c.env.upgrade(c.req.raw, { data: {} })) return new Response(null);
+    throw new AppError("invalid_request", "expected a WebSocket upgrade");
+  };
+
+  const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
+    id,
+    send(text) {
+      // 0: dropped; -1: queued behind backpressure. Either way the no-gap promise needs room.
+      return ws.send(text) !== 0 && ws.getBufferedAmount() <= options.maxBufferedBytes;
+    },
+    congested: () => ws.getBufferedAmount() > options.maxBufferedBytes / 2,
+    close: (code, reason) => ws.close(code, reason),
+  });
+
+  const websocket: WebSocketHandler<SocketData> = {
+    maxPayloadLength: options.maxFrameBytes,
+    backpressureLimit: options.maxBufferedBytes * 2,
+    closeOnBackpressureLimit: false,
+    idleTimeout: 0, // the hub's heartbeat closes idle sockets
+    open(ws) {
+      ws.data.session = hub.attach(connection(ws, crypto.randomUUID()));
+    },
+    message(ws, message) {
+      if (typeof message === "string") void ws.data.session!.text(message);
+      else ws.data.session!.binary();
+    },
+    drain(ws) {
+      ws.data.session?.drained();
+    },
+    close(ws) {
+      ws.data.session?.closed();
+    },
+  };
+
+  return { upgrade: upgrade as unknown as MiddlewareHandler<AppEnv>, websocket };
+}

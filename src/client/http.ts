@@ -1,0 +1,106 @@
+// The contract's HTTP routes (PROTOCOL.md "Accounts", "Conversations", "Messages"), typed from
+// the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
+import type { z } from "zod";
+import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
+import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
+import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+import { ParleyError } from "./errors.ts";
+
+export type RegisterInput = z.input<typeof RegisterRequest>;
+export type LoginInput = z.input<typeof LoginRequest>;
+export type HistoryRange = { after?: number; before?: number; limit?: number };
+
+/** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
+export interface HttpAuth {
+  token(): Promise<string | null>;
+  /** a new access token after the server refused the current one; null: give up */
+  renew(): Promise<string | null>;
+}
+
+/** `fetch`, or anything with its call shape. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+  fetch?: FetchLike;
+  auth?: HttpAuth;
+}
+
+export class ParleyHttp {
+  readonly #fetch: FetchLike;
+  readonly #base: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly options: HttpOptions = {},
+  ) {
+    this.#base = baseUrl.replace(/\/+$/, "");
+    // Unbound `fetch` throws "Illegal invocation" in browsers.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  // Accounts. These three need no token; the caller decides what to do with the new pair.
+  register = (input: RegisterInput) => this.#call<AuthResponse>("POST", "/v1/auth/register", input, false);
+  login = (input: LoginInput) => this.#call<AuthResponse>("POST", "/v1/auth/login", input, false);
+  refresh = (refreshToken: string) => this.#call<AuthResponse>("POST", "/v1/auth/refresh", { refreshToken }, false);
+  logout = () => this.#call<void>("POST", "/v1/auth/logout");
+  me = () => this.#call<User>("GET", "/v1/me");
+
+  // Conversations.
+  createConversation = (input: CreateConversationRequest) => this.#call<Conversation>("POST", "/v1/conversations", input);
+  conversations = async (): Promise<ConversationSummary[]> =>
+    (await this.#call<{ items: ConversationSummary[] }>("GET", "/v1/conversations")).items;
+  conversation = (id: string) => this.#call<Conversation>("GET", `/v1/conversations/${enc(id)}`);
+  receipts = (id: string) => this.#call<ReceiptState>("GET", `/v1/conversations/${enc(id)}/receipts`);
+
+  // Messages.
+  history = (conv: string, range: HistoryRange = {}) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(range)) if (value !== undefined) query.set(key, String(value));
+    const qs = query.toString();
+    return this.#call<MessagePage>("GET", `/v1/conversations/${enc(conv)}/messages${qs ? `?${qs}` : ""}`);
+  };
+  /** Idempotent per clientId: sending again with the same one returns the original message. */
+  send = (conv: string, body: MessageBody, clientId: string = crypto.randomUUID()) =>
+    this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages`, { clientId, body });
+  markRead = (conv: string, seq: number) =>
+    this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
+
+  async #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
+    const auth = authenticated ? this.options.auth : undefined;
+    let token = (await auth?.token()) ?? null;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = {};
+      if (json !== undefined) headers["Content-Type"] = "application/json";
+      if (token) headers.Authorization = `Bearer ${token}`;
+      let res: Response;
+      try {
+        res = await this.#fetch(this.#base + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+      } catch (err) {
+        throw new ParleyError("network", `${method} ${path}: ${(err as Error)?.message ?? err}`);
+      }
+      if (res.status === 401 && auth && attempt === 0) {
+        const renewed = await auth.renew().catch(() => null);
+        if (renewed) {
+          await res.body?.cancel();
+          token = renewed;
+          continue;
+        }
+      }
+      const text = await res.text();
+      const body = text ? safeJson(text) : undefined;
+      if (res.ok) return body as T;
+      const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new ParleyError(error?.code ?? `http_${res.status}`, error?.message ?? (text || res.statusText), res.status, error?.details);
+    }
+  }
+}
+
+const enc = encodeURIComponent;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

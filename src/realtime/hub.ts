@@ -1,0 +1,154 @@
+// The sockets of one server node, by user and device, and the fan-out of committed events to
+// them. Every frame is serialised once per event, then handed to each connection.
+import type { DomainEvent, EventSink } from "../core/events.ts";
+import type { Message } from "../schema/messages.ts";
+import { CloseCode, type Connection } from "./connection.ts";
+import { msgFrame } from "./ordered-delivery.ts";
+import { Session, type RealtimeBackend, type SessionLimits, type SessionSnapshot } from "./session.ts";
+
+/** The frame of a receipt or typing event, serialised once for every recipient. */
+export function notificationFrame(event: Exclude<DomainEvent, { type: "message" }>): string {
+  return event.type === "receipt"
+    ? JSON.stringify({ t: "receipt", conv: event.conv, user: event.user, kind: event.kind, seq: event.seq })
+    : JSON.stringify({ t: "typing", conv: event.conv, user: event.user });
+}
+
+export interface HubOptions {
+  backend: RealtimeBackend;
+  limits: SessionLimits;
+  /** devices one user may have connected at once; the least recently heard is kicked beyond it */
+  maxDevicesPerUser: number;
+  /** told of every authenticated socket that opens and closes (presence counts them) */
+  onConnected?(userId: string, connectionId: string): void;
+  onDisconnected?(userId: string, connectionId: string): void;
+  now?: () => number;
+}
+
+export class Hub implements EventSink {
+  readonly #sessions = new Set<Session>();
+  readonly #byUser = new Map<string, Map<string, Session>>();
+
+  constructor(private readonly options: HubOptions) {}
+
+  /** A socket opened: its session handles frames until it closes. */
+  attach(connection: Connection): Session {
+    const session = new Session(
+      connection,
+      this.options.backend,
+      { onAuthenticated: (s) => this.#register(s), onClosed: (s) => this.#unregister(s) },
+      this.options.limits,
+      this.options.now,
+    );
+    this.#sessions.add(session);
+    return session;
+  }
+
+  /**
+   * A socket that slept (Workers' hibernation) comes back with its snapshot: registered as it
+   * was, without the device replacement and cap of a new hello.
+   */
+  restore(connection: Connection, snapshot: SessionSnapshot): Session {
+    const session = this.attach(connection);
+    session.restore(snapshot);
+    const devices = this.#byUser.get(snapshot.user.userId) ?? new Map<string, Session>();
+    this.#byUser.set(snapshot.user.userId, devices);
+    devices.set(session.device, session);
+    return session;
+  }
+
+  /** The earliest nextTickAt() of the sessions, null without sessions. */
+  nextTickAt(): number | null {
+    let at: number | null = null;
+    for (const session of this.#sessions) at = Math.min(at ?? Infinity, session.nextTickAt());
+    return at;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Heartbeat sweep; the runtime calls it every few seconds. */
+  tick(now = Date.now()): void {
+    for (const session of this.#sessions) session.tick(now);
+  }
+
+  /** A login was revoked (logout, refresh-token reuse): its sockets go. */
+  kickLogin(sessionId: string): void {
+    for (const session of this.#sessions) {
+      if (session.user?.sessionId === sessionId) session.close(CloseCode.KICKED, "session revoked");
+    }
+  }
+
+  publish(event: DomainEvent): void {
+    switch (event.type) {
+      case "message":
+        return this.deliver(event.members, event.message, msgFrame(event.message), event.origin);
+      case "receipt":
+        return this.notifyUsers(event.members, notificationFrame(event), event.origin);
+      case "typing":
+        return this.notifyUsers(
+          event.members.filter((m) => m !== event.user),
+          notificationFrame(event),
+        );
+    }
+  }
+
+  /** A committed message, serialised once (`text`), to every socket of the given users. */
+  deliver(userIds: Iterable<string>, message: Message, text: string, origin?: string): void {
+    // The sending connection gets its ack instead, but its stream must still move past it.
+    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === origin ? null : text));
+  }
+
+  /** Sends one serialised frame to every socket of the given users (but the `except` connection). */
+  notifyUsers(userIds: Iterable<string>, text: string, except?: string): void {
+    this.#each(userIds, except, (s) => s.notify(text));
+  }
+
+  isOnline(userId: string): boolean {
+    return (this.#byUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** Every authenticated socket of this node, for presence refreshes. */
+  connections(): { userId: string; connectionId: string }[] {
+    const all: { userId: string; connectionId: string }[] = [];
+    for (const [userId, devices] of this.#byUser) for (const s of devices.values()) all.push({ userId, connectionId: s.id });
+    return all;
+  }
+
+  #each(userIds: Iterable<string>, except: string | undefined, fn: (s: Session) => void): void {
+    for (const userId of userIds) {
+      const devices = this.#byUser.get(userId);
+      if (!devices) continue;
+      for (const session of devices.values()) if (session.id !== except) fn(session);
+    }
+  }
+
+  #register(session: Session): void {
+    const userId = session.user!.userId;
+    // Counted before the sockets it replaces go, so a device reconnecting does not flap offline.
+    this.options.onConnected?.(userId, session.id);
+    const current = this.#byUser.get(userId);
+    current?.get(session.device)?.close(CloseCode.KICKED, "same device connected again");
+    while (current && current.size >= this.options.maxDevicesPerUser) {
+      const quietest = [...current.values()].reduce((a, b) => (a.lastHeard <= b.lastHeard ? a : b));
+      quietest.close(CloseCode.KICKED, "too many devices");
+    }
+    // Closing above may have removed the user's entry: look it up again.
+    const devices = this.#byUser.get(userId) ?? new Map<string, Session>();
+    this.#byUser.set(userId, devices);
+    devices.set(session.device, session);
+  }
+
+  #unregister(session: Session): void {
+    this.#sessions.delete(session);
+    const userId = session.user?.userId;
+    if (!userId) return;
+    const devices = this.#byUser.get(userId);
+    // A replaced device's entry already points at its successor.
+    if (devices?.get(session.device) === session) {
+      devices.delete(session.device);
+      if (devices.size === 0) this.#byUser.delete(userId);
+    }
+    this.options.onDisconnected?.(userId, session.id);
+  }
+}
