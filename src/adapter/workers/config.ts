@@ -1,0 +1,52 @@
+// Configuration on Workers: the string bindings ([vars] and secrets) go through the same
+// schema as Bun's environment (src/config.ts); bindings that are objects (D1, Durable Objects)
+// are taken from `env` directly. Settings that only mean something to a long-lived Bun process
+// (PORT, DATA_DIR, DB_SYNCHRONOUS, ARGON2_*) are accepted and ignored.
+import { z } from "zod";
+import { PBKDF2_ITERATIONS } from "../../auth/pbkdf2.ts";
+import { loadConfig, type Config } from "../../config.ts";
+import { randomToken } from "../../core/random.ts";
+import type { Env } from "./env.ts";
+
+/** Settings only the Worker reads (not in src/config.ts). */
+const WorkersOnly = z.object({
+  /** PBKDF2 cost of new password hashes; Workers allow at most 100,000. Tests lower it. */
+  PBKDF2_ITERATIONS: z.coerce.number().int().min(1).max(PBKDF2_ITERATIONS).default(PBKDF2_ITERATIONS),
+});
+
+export interface WorkersConfig {
+  config: Config;
+  pbkdf2Iterations: number;
+  /** the HS256 key of access tokens */
+  jwtSecret: string;
+  /**
+   * true when JWT_SECRET is not set and a random key was made for this isolate. Fine for
+   * `wrangler dev` (one isolate; refresh tokens live in the database, so clients recover after a
+   * reload), never for production, where isolates would not accept each other's tokens: such a
+   * Worker answers only requests addressed to a loopback host (see worker.ts).
+   */
+  ephemeralSecret: boolean;
+}
+
+export function loadWorkersConfig(env: Env): WorkersConfig {
+  const strings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === "string") strings[name] = value;
+  const config = loadConfig(strings);
+  const own = WorkersOnly.safeParse(strings);
+  if (!own.success) {
+    throw new Error(`invalid configuration: ${own.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  if (config.DATABASE_URL && /^wss?:/i.test(config.DATABASE_URL)) {
+    // A WebSocket opened by one request cannot be used by another on Workers: speak HTTP.
+    throw new Error("invalid configuration: DATABASE_URL: use a libsql:, https: or http: URL on Workers, not ws:/wss:");
+  }
+  const pbkdf2Iterations = own.data.PBKDF2_ITERATIONS;
+  return config.JWT_SECRET
+    ? { config, pbkdf2Iterations, jwtSecret: config.JWT_SECRET, ephemeralSecret: false }
+    : { config, pbkdf2Iterations, jwtSecret: randomToken(48), ephemeralSecret: true };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Whether a request was addressed to this machine itself (wrangler dev), not to a public host. */
+export const isLoopbackRequest = (request: Request): boolean => LOOPBACK.test(new URL(request.url).hostname);

@@ -1,0 +1,78 @@
+// One Durable Object per conversation (idFromName(convId)): the single writer of its log and the
+// fan-out point of its live traffic. It runs the core's Messages as is: sends of every socket and
+// HTTP request meet in one GroupCommitter, which commits them in one D1/libSQL transaction and
+// answers after the commit (ack-after-commit, idempotent clientId: the store's). The store's
+// transaction still guarantees gapless seqs on its own; the object adds batching and order.
+//
+// Events go to the members' user objects in commit order per user: one promise chain per user
+// (parallel across users), each frame serialised once here for every recipient. A failed call
+// is logged and skipped: the user's next message then arrives past a gap, which the socket's
+// ordered delivery fills from the store, so nothing is lost, only later.
+import { DurableObject } from "cloudflare:workers";
+import type { DomainEvent } from "../../core/events.ts";
+import type { MessageService } from "../../core/messages.ts";
+import { createServices } from "../../core/services.ts";
+import { log } from "../../log.ts";
+import { notificationFrame } from "../../realtime/hub.ts";
+import { msgFrame } from "../../realtime/ordered-delivery.ts";
+import type { MessageBody } from "../../schema/messages.ts";
+import type { Env } from "./env.ts";
+import { outcome, userObject } from "./objects.ts";
+import { objectRuntime } from "./runtime.ts";
+
+type UserStub = ReturnType<typeof userObject>;
+
+export class ConversationObject extends DurableObject<Env> {
+  readonly #messages: MessageService;
+  /** per user, the last delivery in flight: the next one starts after it */
+  readonly #chains = new Map<string, Promise<void>>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const rt = objectRuntime(env);
+    this.#messages = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } }).messages;
+  }
+
+  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, origin?: string) {
+    return outcome(() => this.#messages.send(userId, conv, input, origin));
+  }
+
+  markRead(userId: string, conv: string, seq: number, origin?: string) {
+    return outcome(() => this.#messages.markRead(userId, conv, seq, origin));
+  }
+
+  markDelivered(userId: string, conv: string, seq: number, origin?: string) {
+    return outcome(() => this.#messages.markDelivered(userId, conv, seq, origin));
+  }
+
+  typing(userId: string, conv: string) {
+    return outcome(() => this.#messages.typing(userId, conv));
+  }
+
+  /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */
+  #fanOut(event: DomainEvent): void {
+    if (event.type === "message") {
+      const text = msgFrame(event.message);
+      for (const user of event.members) this.#toUser(user, (u) => u.deliver(user, event.message, text, event.origin));
+      return;
+    }
+    const text = notificationFrame(event);
+    const except = event.type === "receipt" ? event.origin : undefined;
+    const to = event.type === "typing" ? event.members.filter((m) => m !== event.user) : event.members;
+    for (const user of to) this.#toUser(user, (u) => u.notify(user, text, except));
+  }
+
+  #toUser(user: string, call: (stub: UserStub) => Promise<unknown>): void {
+    const next = (this.#chains.get(user) ?? Promise.resolve())
+      .then(() => call(userObject(this.env, user)))
+      .then(
+        () => {},
+        (error) => log("realtime").warning("delivery to user {user} failed: {error}", { user, error }),
+      );
+    this.#chains.set(user, next);
+    this.ctx.waitUntil(next);
+    void next.then(() => {
+      if (this.#chains.get(user) === next) this.#chains.delete(user);
+    });
+  }
+}

@@ -1,0 +1,74 @@
+// The drizzle-kit migrations of drizzle/, applied by the Worker itself: the SQL files are bundled
+// as text (wrangler.toml [[rules]]), because a Worker has no file system for drizzle's migrator.
+// Bookkeeping is drizzle's own: the `__drizzle_migrations` table with the same hash and
+// created_at per migration, so a database that Bun's migrator (src/store/libsql.ts) touched is
+// in the same state to this one, and the other way round.
+import journal from "../../../drizzle/meta/_journal.json";
+import m0000 from "../../../drizzle/0000_init.sql";
+import type { SqlDb } from "../../store/sql-store.ts";
+import { sql } from "drizzle-orm";
+
+// A new drizzle/NNNN_*.sql needs a line here; a journal entry without one fails every request.
+const files: Record<string, string> = { "0000_init": m0000 };
+
+export interface Migration {
+  tag: string;
+  /** journal `when`, stored as created_at: the migrator applies every migration newer than the last row */
+  createdAt: number;
+  statements: string[];
+  hash: string;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function bundledMigrations(): Promise<Migration[]> {
+  return Promise.all(
+    journal.entries.map(async (entry) => {
+      const text = files[entry.tag];
+      if (text === undefined) throw new Error(`migration ${entry.tag} is in drizzle/meta/_journal.json but not bundled (src/adapter/workers/migrations.ts)`);
+      return {
+        tag: entry.tag,
+        createdAt: Math.trunc(entry.when),
+        statements: text.split("--> statement-breakpoint").filter((s) => s.trim() !== ""),
+        hash: await sha256Hex(text), // hex: safe to write as a literal
+      };
+    }),
+  );
+}
+
+const TABLE = "__drizzle_migrations";
+
+async function lastApplied(db: SqlDb): Promise<number | null> {
+  await db.run(sql.raw(`CREATE TABLE IF NOT EXISTS ${TABLE} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`));
+  // all(), not get(): drizzle's libSQL driver throws on get() of a raw query that finds no row
+  const [row] = await db.all<{ created_at: number | string }>(sql.raw(`SELECT created_at FROM ${TABLE} ORDER BY created_at DESC LIMIT 1`));
+  return row ? Number(row.created_at) : null;
+}
+
+/**
+ * Applies the pending migrations, all of them in one batch (one transaction on D1 and libSQL:
+ * either every statement lands or none). Two isolates starting at once may both try: the loser's
+ * batch fails on the tables the winner created and rolls back, and its second look finds nothing
+ * left to do. Returns the tags it applied.
+ */
+export async function migrate(db: SqlDb, migrations: Migration[]): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    const last = await lastApplied(db);
+    const pending = migrations.filter((m) => last === null || last < m.createdAt);
+    if (pending.length === 0) return [];
+    const statements = pending.flatMap((m) => [
+      ...m.statements.map((s) => db.run(sql.raw(s))),
+      // Literals, not parameters: drizzle's D1 batch cannot bind raw SQL (hex hash, integer time).
+      db.run(sql.raw(`INSERT INTO ${TABLE} ("hash", "created_at") VALUES ('${m.hash}', ${m.createdAt})`)),
+    ]);
+    try {
+      await db.batch(statements as unknown as Parameters<SqlDb["batch"]>[0]);
+      return pending.map((m) => m.tag);
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
+}

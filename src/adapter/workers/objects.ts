@@ -1,0 +1,52 @@
+// Calls between the Worker and its Durable Objects (DO RPC). Only the message of an Error
+// survives the trip, so the domain's AppError (code, details: the HTTP status and the ws error
+// frame depend on them) travels as a value and is thrown again on the caller's side.
+import { AppError } from "../../core/errors.ts";
+import type { MessageService } from "../../core/messages.ts";
+import type { ErrorCode } from "../../schema/errors.ts";
+import type { Env } from "./env.ts";
+
+export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
+
+/** On the object's side: an AppError becomes a value; anything else stays a failure. */
+export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: await run() };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+  }
+}
+
+/** On the caller's side. */
+export async function unwrap<T>(call: Promise<Outcome<T>>): Promise<T> {
+  const result = await call;
+  if ("error" in result) throw new AppError(result.error.code, result.error.message, result.error.details);
+  return result.ok;
+}
+
+/** The header with which the Worker tells a user object whose socket an upgrade is (set by the Worker only). */
+export const OWNER_HEADER = "X-Parley-User";
+
+export const conversationObject = (env: Env, conv: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conv));
+export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+/**
+ * Messages as the Worker and the user objects see them: every write goes through the
+ * conversation's object (the single writer of its seq, and the fan-out of its events); reads
+ * go to the store directly (`reader`).
+ */
+export function remoteMessages(env: Env, reader: Pick<MessageService, "history">): MessageService {
+  return {
+    send: (userId, conv, input, origin) => unwrap(conversationObject(env, conv).send(userId, conv, input, origin)),
+    history: (userId, conv, range) => reader.history(userId, conv, range),
+    markRead: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, origin)),
+    markDelivered: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, origin)),
+    typing: (userId, conv) => unwrap(conversationObject(env, conv).typing(userId, conv)),
+  };
+}
+
+/** A revoked login (logout, refresh-token reuse): its sockets, all in the user's object, close 4010. */
+export async function kickLogin(env: Env, sessionId: string, userId: string | undefined): Promise<void> {
+  if (userId) await userObject(env, userId).kickLogin(sessionId);
+}

@@ -1,0 +1,81 @@
+// What the Worker's fetch handler and both Durable Object classes share per isolate: the
+// configuration, the database handle, the hasher and token signer, the realtime limits. Built
+// once from the first `env` seen (bindings and vars are the same for every entry point of one
+// deployment), so a JWT_SECRET-less dev isolate signs and verifies with one random key everywhere.
+import { jwtSigner } from "../../auth/jwt.ts";
+import { noEvents } from "../../core/events.ts";
+import type { ServiceDeps } from "../../core/services.ts";
+import { log, setupLogging } from "../../log.ts";
+import { defaultLimits, type SessionLimits } from "../../realtime/session.ts";
+import { loadWorkersConfig, type WorkersConfig } from "./config.ts";
+import type { Env } from "./env.ts";
+import { bundledMigrations, migrate } from "./migrations.ts";
+import { workersHasher } from "./password.ts";
+import { openStore, type OpenedStore } from "./store.ts";
+
+export interface Runtime {
+  settings: WorkersConfig;
+  opened: OpenedStore;
+  /** the domain's ports; `events` is a placeholder each user replaces (see services.ts, the objects) */
+  deps: ServiceDeps;
+  limits: SessionLimits;
+  logging: Promise<void>;
+}
+
+let runtime: Runtime | Error | undefined;
+let migrated = false;
+
+/** The isolate's runtime, or the configuration error every entry point reports. */
+export function workersRuntime(env: Env): Runtime | Error {
+  runtime ??= boot(env);
+  return runtime;
+}
+
+function boot(env: Env): Runtime | Error {
+  try {
+    const settings = loadWorkersConfig(env);
+    const { config } = settings;
+    const opened = openStore(env, config);
+    const deps: ServiceDeps = {
+      store: opened.store,
+      hasher: workersHasher(settings.pbkdf2Iterations),
+      tokens: jwtSigner(settings.jwtSecret, config.ACCESS_TOKEN_TTL),
+      events: noEvents,
+    };
+    const limits: SessionLimits = {
+      ...defaultLimits,
+      heartbeatMs: config.HEARTBEAT_MS,
+      helloTimeoutMs: config.HELLO_TIMEOUT_MS,
+      framesPerSec: config.WS_FRAMES_PER_SEC,
+      frameBurst: config.WS_FRAME_BURST,
+    };
+    const logging = setupLogging(config.LOG_LEVEL).then(() => {
+      if (settings.ephemeralSecret) {
+        log("config").warning(
+          "JWT_SECRET is not set: using a random key for this isolate, served to loopback requests only " +
+            "(local development). In production: wrangler secret put JWT_SECRET",
+        );
+      }
+      log("server").info("Parley Worker started on {store}", { store: opened.kind });
+    });
+    return { settings, opened, deps, limits, logging };
+  } catch (err) {
+    console.error(String(err));
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Applies pending migrations once per isolate; a failure is retried by the next caller. */
+export async function ensureMigrated(db: OpenedStore["db"]): Promise<void> {
+  if (migrated) return;
+  const applied = await migrate(db, await bundledMigrations());
+  if (applied.length > 0) log("db").info("applied migrations {tags}", { tags: applied });
+  migrated = true;
+}
+
+/** The isolate's runtime for a Durable Object, which has no error response to give: it throws. */
+export function objectRuntime(env: Env): Runtime {
+  const rt = workersRuntime(env);
+  if (rt instanceof Error) throw rt;
+  return rt;
+}

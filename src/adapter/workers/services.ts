@@ -1,0 +1,41 @@
+// The domain services as the Workers runtime needs them:
+// - accounts: one per isolate. Its only state is the decoy hash that makes a login with an
+//   unknown username cost as much as one with a wrong password (rebuilt per request, every miss
+//   would cost an extra PBKDF2 and tell which usernames exist). A revoked login is kicked in
+//   its user's Durable Object, before the logout or refresh answers.
+// - conversations: fresh instances for every call. Their state is shared I/O (the member cache
+//   shares one pending query between requests), and a Worker request must not depend on
+//   another request's I/O.
+// - messages: writes go to the conversation's Durable Object (the single writer of its seq,
+//   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
+//   sends included); history is read from the store, per call like conversations.
+// - presence: the status of each user is asked of that user's object, which holds its sockets.
+import { PresenceQueries } from "../../core/presence-queries.ts";
+import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
+import type { Env } from "./env.ts";
+import { kickLogin, remoteMessages, userObject } from "./objects.ts";
+
+/** An object whose every property access is served by a fresh instance from `make`. */
+function perCall<T extends object>(make: () => T): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = make();
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
+export function workersServices(deps: ServiceDeps, env: Env): Services {
+  return {
+    accounts: createServices({ ...deps, onSessionRevoked: (sessionId, userId) => kickLogin(env, sessionId, userId) }).accounts,
+    conversations: perCall(() => createServices(deps).conversations),
+    messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
+    // each user's object knows whether its user is online (user-object.ts)
+    presence: new PresenceQueries({
+      store: deps.store,
+      presence: { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+// The database of the Worker: libSQL/Turso over HTTP when DATABASE_URL is set (production, or a
+// database shared with Bun servers), otherwise the D1 binding `DB` (which `wrangler dev` serves
+// locally from a SQLite file, no account needed). Both go through the same SqlStore.
+import { createClient } from "@libsql/client/web";
+import { drizzle as drizzleD1 } from "drizzle-orm/d1";
+import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
+import type { Config } from "../../config.ts";
+import { schema } from "../../store/schema.ts";
+import { SqlStore, type SqlDb } from "../../store/sql-store.ts";
+import type { Env } from "./env.ts";
+
+/** D1 refuses statements with more than 100 bound parameters. */
+const D1_MAX_PARAMS = 100;
+
+export interface OpenedStore {
+  kind: "libsql" | "d1";
+  db: SqlDb;
+  store: SqlStore;
+}
+
+export function openStore(env: Env, config: Config): OpenedStore {
+  if (config.DATABASE_URL) {
+    // One client for the isolate, on two conditions. HTTP only (config.ts refuses ws:), so each
+    // query is a fetch of its own. And no concurrency limit: the client's default (20 at once)
+    // parks a query and starts it when another one finishes, i.e. inside another request,
+    // whose I/O a Worker request cannot wait on: it hangs ("code had hung"). Workers bound the
+    // connections of a request themselves.
+    const client = createClient({
+      url: config.DATABASE_URL,
+      authToken: config.DATABASE_AUTH_TOKEN,
+      concurrency: Number.MAX_SAFE_INTEGER,
+    });
+    const db = drizzleLibsql(client, { schema }) as unknown as SqlDb;
+    return { kind: "libsql", db, store: new SqlStore(db) };
+  }
+  if (env.DB) {
+    const db = drizzleD1(env.DB, { schema }) as unknown as SqlDb;
+    return { kind: "d1", db, store: new SqlStore(db, { maxParams: D1_MAX_PARAMS }) };
+  }
+  throw new Error("no database: set DATABASE_URL (libSQL/Turso) or bind a D1 database as DB in wrangler.toml");
+}

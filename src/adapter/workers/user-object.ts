@@ -1,0 +1,282 @@
+// One Durable Object per user (idFromName(userId)): all of that user's sockets, held with the
+// WebSocket Hibernation API, one core Session each through the core Hub, so device replacement
+// (4010), the device cap and kicks of a revoked login work exactly as on a Bun node.
+//
+// Hibernation: while no socket speaks and nothing is delivered, the runtime may evict the object
+// and keep only the sockets. What a session needs to go on is in its socket's attachment (the
+// user's claims, device, timestamps and per-conversation stream positions, trimmed to stay
+// small); a woken object rebuilds its sessions from them. A position that did not fit is
+// simply unknown: the stream starts again at the next live message.
+//
+// Presence: the object is the one place that holds all of its user's sockets, so it alone
+// decides when the user comes online (first authenticated socket) and goes offline (last one
+// closed; lastSeen kept in the object's storage), announces it to the user's contacts' objects,
+// and answers GET /v1/presence for its user. No TTLs or refreshes: a hibernating object's
+// sockets are still its sockets.
+//
+// Heartbeat: `{"t":"ping"}` (no rid) is answered by the runtime itself without waking the object;
+// an alarm set at the earliest deadline of any session (hello timeout, 2 × heartbeat of silence)
+// runs the sessions' tick, counting those automatic answers as signs of life.
+import { DurableObject } from "cloudflare:workers";
+import type { Message } from "../../schema/messages.ts";
+import type { Accounts } from "../../core/accounts.ts";
+import type { PresenceStatus } from "../../core/presence.ts";
+import { createServices } from "../../core/services.ts";
+import { CloseCode, type Connection } from "../../realtime/connection.ts";
+import { Hub } from "../../realtime/hub.ts";
+import type { RealtimeBackend, Session, SessionSnapshot } from "../../realtime/session.ts";
+import { log } from "../../log.ts";
+import type { Env } from "./env.ts";
+import { OWNER_HEADER, remoteMessages, userObject } from "./objects.ts";
+import { objectRuntime, type Runtime } from "./runtime.ts";
+import { closeCode, tooBig } from "./frames.ts";
+
+/** What a socket carries through a hibernation; the runtime allows 2,048 bytes. */
+interface Attachment {
+  id: string;
+  owner: string;
+  openedAt: number;
+  session?: SessionSnapshot;
+}
+const ATTACHMENT_BUDGET = 1800;
+
+/** storage key: when the user's last socket closed */
+const LAST_SEEN = "lastSeen";
+
+/** Sessions revoked recently, remembered to refuse a hello whose check raced the revocation. */
+const REVOKED_MEMORY = 1000;
+
+export const PING = '{"t":"ping"}';
+export const PONG = '{"t":"pong"}';
+
+export class UserObject extends DurableObject<Env> {
+  readonly #rt: Runtime;
+  readonly #hub: Hub;
+  readonly #accounts: Accounts;
+  readonly #sessions = new Map<WebSocket, Session>();
+  readonly #byId = new Map<string, Session>();
+  readonly #revoked = new Set<string>();
+  /**
+   * The user this object is for (idFromName(userId)), as the Worker names it on every upgrade
+   * (OWNER_HEADER) and the attachments remember: a hello with another user's token is refused.
+   */
+  #owner: string | undefined;
+  /** the presence last announced for the owner */
+  #online = false;
+  /** announcements leave in order */
+  #announcing: Promise<void> = Promise.resolve();
+  /** the alarm this instance set (null: none, or not known since a wake-up) */
+  #alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#rt = objectRuntime(env);
+    const services = createServices(this.#rt.deps);
+    this.#accounts = services.accounts;
+    const messages = remoteMessages(env, services.messages);
+    const backend: RealtimeBackend = {
+      authenticate: async (token) => {
+        const claims = await this.#accounts.authenticate(token);
+        if (!claims || claims.userId !== this.#owner) return null; // another user's socket has no place here
+        // A kick that arrived while the store said "active" wins.
+        return this.#revoked.has(claims.sessionId) ? null : claims;
+      },
+      send: async (userId, conv, input, origin) => {
+        const result = await messages.send(userId, conv, input, origin);
+        // The conversation's delivery of it to this object may come after the ack: a gap fill
+        // meanwhile must not echo it back (on Bun the delivery precedes the ack).
+        if (result.created) this.#byId.get(origin)?.delivery.acked(result.message);
+        return result;
+      },
+      history: (userId, conv, range) => messages.history(userId, conv, range),
+      markDelivered: (userId, conv, seq, origin) => messages.markDelivered(userId, conv, seq, origin),
+      markRead: (userId, conv, seq, origin) => messages.markRead(userId, conv, seq, origin),
+      typing: (userId, conv) => messages.typing(userId, conv),
+    };
+    const { config } = this.#rt.settings;
+    this.#hub = new Hub({
+      backend,
+      limits: this.#rt.limits,
+      maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
+      onConnected: (userId) => this.#presenceMayChange(userId),
+      onDisconnected: (userId) => this.#presenceMayChange(userId),
+    });
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    const sleeping = ctx.getWebSockets();
+    for (const ws of sleeping) this.#wake(ws);
+    if (sleeping.length > 0) log("realtime").info("user object woke up with {sockets} sockets", { sockets: sleeping.length });
+    // restored sockets were announced in an earlier life
+    this.#online = this.#owner !== undefined && this.#hub.isOnline(this.#owner);
+  }
+
+  /** The upgrade, forwarded by the Worker once it knows the user. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const owner = request.headers.get(OWNER_HEADER);
+    if (!owner) return new Response("no user", { status: 400 });
+    this.#owner = owner;
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    const id = crypto.randomUUID();
+    server.serializeAttachment({ id, owner, openedAt: Date.now() } satisfies Attachment);
+    this.#track(server, this.#hub.attach(this.#connection(server, id)));
+    this.#schedule();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const session = this.#sessions.get(ws);
+    if (!session) return;
+    if (typeof message !== "string") session.binary();
+    else if (tooBig(message, this.#rt.settings.config.MAX_FRAME_BYTES)) session.close(CloseCode.TOO_BIG, "frame too large");
+    else await session.text(message);
+    this.#persist(ws, session);
+    this.#schedule();
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.#forget(ws)?.closed();
+    try {
+      ws.close(closeCode(code), reason); // answer the client's close
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.#forget(ws)?.closed();
+  }
+
+  override async alarm(): Promise<void> {
+    this.#alarmAt = null;
+    for (const [ws, session] of this.#sessions) {
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
+      if (pinged) session.heard(pinged.getTime());
+    }
+    this.#hub.tick(Date.now());
+    for (const [ws, session] of this.#sessions) this.#persist(ws, session);
+    this.#schedule();
+  }
+
+  // ---- RPC from the conversation objects and the Worker ----------------------------------
+
+  /** A committed message, serialised once by its conversation; `origin` gets no echo. */
+  async deliver(userId: string, message: Message, text: string, origin?: string): Promise<void> {
+    this.#hub.deliver([userId], message, text, origin);
+    for (const [ws, session] of this.#sessions) this.#persist(ws, session);
+  }
+
+  /** A receipt or typing frame; `except` is the connection that caused it. */
+  async notify(userId: string, text: string, except?: string): Promise<void> {
+    this.#hub.notifyUsers([userId], text, except);
+  }
+
+  /** GET /v1/presence, for this object's user. */
+  async presence(userId: string): Promise<PresenceStatus> {
+    if (this.#hub.isOnline(userId)) return { userId, online: true, lastSeen: null };
+    return { userId, online: false, lastSeen: (await this.ctx.storage.get<number>(LAST_SEEN)) ?? null };
+  }
+
+  async kickLogin(sessionId: string): Promise<void> {
+    this.#revoked.add(sessionId);
+    if (this.#revoked.size > REVOKED_MEMORY) this.#revoked.delete(this.#revoked.values().next().value!);
+    this.#hub.kickLogin(sessionId);
+  }
+
+  // ---- sockets ----------------------------------------------------------------------------
+
+  #connection(ws: WebSocket, id: string): Connection {
+    return {
+      id,
+      send(text) {
+        try {
+          ws.send(text);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close(code, reason) {
+        try {
+          ws.close(code, reason);
+        } catch {
+          // already closed
+        }
+      },
+    };
+  }
+
+  #track(ws: WebSocket, session: Session): void {
+    this.#sessions.set(ws, session);
+    this.#byId.set(session.id, session);
+  }
+
+  #forget(ws: WebSocket): Session | undefined {
+    const session = this.#sessions.get(ws);
+    this.#sessions.delete(ws);
+    if (session) this.#byId.delete(session.id);
+    return session;
+  }
+
+  /** A socket that outlived the object's last life: its session comes back from the attachment. */
+  #wake(ws: WebSocket): void {
+    const attachment = ws.deserializeAttachment() as Attachment | null;
+    if (!attachment) return ws.close(1011, "state lost");
+    this.#owner = attachment.owner;
+    const connection = this.#connection(ws, attachment.id);
+    if (attachment.session) return this.#track(ws, this.#hub.restore(connection, attachment.session));
+    // it slept before hello: the hello timeout still counts from the upgrade
+    const session = this.#hub.attach(connection);
+    session.openedAt = attachment.openedAt;
+    this.#track(ws, session);
+  }
+
+  /** Keeps the attachment in step with the session (in memory: cheap; stored only on hibernation). */
+  #persist(ws: WebSocket, session: Session): void {
+    const snapshot = session.snapshot();
+    if (!snapshot) return;
+    // Keep the attachment small: the most advanced streams first, as many as fit.
+    const all = Object.entries(snapshot.positions).sort((a, b) => b[1] - a[1]);
+    const positions: Record<string, number> = {};
+    let size = JSON.stringify({ ...snapshot, positions: {} }).length + 64;
+    for (const [conv, seq] of all) {
+      size += conv.length + String(seq).length + 6;
+      if (size > ATTACHMENT_BUDGET) break;
+      positions[conv] = seq;
+    }
+    try {
+      ws.serializeAttachment({ id: session.id, owner: snapshot.user.userId, openedAt: session.openedAt, session: { ...snapshot, positions } } satisfies Attachment);
+    } catch {
+      // the socket is gone
+    }
+  }
+
+  /**
+   * After the current step: a device replaced (old socket closed, new one registered in the
+   * same step) is no transition, so contacts do not see the user flap.
+   */
+  #presenceMayChange(userId: string): void {
+    queueMicrotask(() => {
+      const online = this.#hub.isOnline(userId);
+      if (online === this.#online) return;
+      this.#online = online;
+      const lastSeen = online ? null : Date.now();
+      if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
+      const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
+      const announce = this.#announcing.then(async () => {
+        const contacts = await this.#rt.deps.store.contactIds(userId);
+        await Promise.all(contacts.map((contact) => userObject(this.env, contact).notify(contact, text)));
+      });
+      this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
+      this.ctx.waitUntil(this.#announcing);
+    });
+  }
+
+  /** The alarm goes off at the earliest deadline of any session (one alarm per object). */
+  #schedule(): void {
+    const at = this.#hub.nextTickAt();
+    if (at === null || (this.#alarmAt !== null && this.#alarmAt <= at)) return;
+    this.#alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+}
