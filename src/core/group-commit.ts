@@ -1,6 +1,15 @@
 // Group commit: sends that arrive while a transaction is in flight wait and go together into
 // the next one, so N concurrent sends cost one transaction (and one fsync), not N.
 // Results are handed back in submission order, which is seq order within a conversation.
+//
+// A batch is taken only after the runtime has handled the I/O waiting for it (a macrotask, not
+// a microtask): an embedded database commits synchronously underneath its promises, so taking
+// the queue right after the first send would commit every send on its own while the others
+// still sit unread in the sockets.
+
+/** The next turn of the event loop, after pending I/O callbacks. */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 interface Pending<In, Out> {
   item: In;
@@ -24,14 +33,13 @@ export class GroupCommitter<In, Out> {
       this.#queue.push({ item, resolve, reject });
       if (!this.#running) {
         this.#running = true;
-        // Let the rest of this tick's sends join the first batch.
-        queueMicrotask(() => void this.#drain());
+        void this.#drain();
       }
     });
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    while ((await nextTurn(), this.#queue.length > 0)) {
       const batch = this.#queue.splice(0, this.maxBatch);
       const items = batch.map((p) => p.item);
       try {

@@ -244,30 +244,50 @@ export class SqlStore implements Store {
   // ---- messages ----------------------------------------------------------------------------
 
   async appendMessages(batch: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {
-    // Per message, inside one write transaction: insert at last_seq + 1 unless its clientId is
-    // already stored, advance last_seq only if that insert happened, then read back what stands.
+    // Set-based, so a batch of any size costs a handful of statements, in ONE write transaction:
+    // insert the messages whose (conv, sender, clientId) is not stored yet, numbered on from their
+    // conversation's highest seq in batch order; move last_seq up to the new highest; read back
+    // what stands for every key (the new message, or the one sent before with that clientId).
     // The seq is taken under the write lock, so processes sharing the file never collide.
-    // Query builders, not db.run(sql`...`): drizzle's D1 batch cannot bind raw SQL items.
-    const statements = batch.flatMap((m) => [
-      this.db
-        .insert(messages) // (conv_id, seq, id, sender_id, client_id, ts, body)
-        .select(sql`SELECT ${conversations.id}, ${conversations.lastSeq} + 1, ${m.id}, ${m.sender}, ${m.clientId}, ${m.ts}, ${JSON.stringify(m.body)}
-          FROM ${conversations} WHERE ${conversations.id} = ${m.conv}`)
-        .onConflictDoNothing(),
-      this.db
-        .update(conversations)
-        .set({ lastSeq: sql`last_seq + 1`, lastActivityAt: m.ts })
-        .where(sql`id = ${m.conv} AND EXISTS (SELECT 1 FROM ${messages} m
-          WHERE m.conv_id = ${m.conv} AND m.seq = ${conversations.lastSeq} + 1)`),
+    // Query builders around raw SQL fragments: drizzle's D1 batch cannot bind raw SQL items.
+    const keyOf = (m: NewMessage) => `${m.conv}\n${m.sender}\n${m.clientId}`;
+    // A clientId repeated within the batch: the first one counts, as if sent one after the other.
+    const seen = new Set<string>();
+    const firsts = batch.filter((m) => !seen.has(keyOf(m)) && seen.add(keyOf(m)));
+    const convIds = [...new Set(firsts.map((m) => m.conv))];
+    const rows = (part: NewMessage[]) =>
+      sql.join(part.map((m, i) => sql`(${i}, ${m.conv}, ${m.id}, ${m.sender}, ${m.clientId}, ${m.ts}, ${JSON.stringify(m.body)})`), sql`, `);
+    const inserts = chunks(firsts, Math.max(1, Math.floor(this.#maxParams / 7))).map((part) =>
+      // (conv_id, seq, id, sender_id, client_id, ts, body); max(seq) sees the earlier chunks' rows.
+      // Without ON CONFLICT: a clash would fail the batch rather than leave a gap in seq.
+      this.db.insert(messages).select(sql`SELECT v.column2,
+          (SELECT coalesce(max(m.seq), 0) FROM ${messages} m WHERE m.conv_id = v.column2)
+            + row_number() OVER (PARTITION BY v.column2 ORDER BY v.column1),
+          v.column3, v.column4, v.column5, v.column6, v.column7
+        FROM (VALUES ${rows(part)}) v
+        WHERE EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.column2)
+          AND NOT EXISTS (SELECT 1 FROM ${messages} m
+            WHERE m.conv_id = v.column2 AND m.sender_id = v.column4 AND m.client_id = v.column5)`),
+    );
+    const advance = this.db
+      .update(conversations)
+      .set({
+        lastSeq: sql`(SELECT max(m.seq) FROM ${messages} m WHERE m.conv_id = ${conversations.id})`,
+        lastActivityAt: sql`max(last_activity_at, (SELECT m.ts FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1))`,
+      })
+      .where(and(inArray(conversations.id, convIds), sql`EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = ${conversations.id} AND m.seq > last_seq)`));
+    const reads = chunks(firsts, Math.max(1, Math.floor(this.#maxParams / 3))).map((part) =>
       this.db
         .select()
         .from(messages)
-        .where(and(eq(messages.convId, m.conv), eq(messages.senderId, m.sender), eq(messages.clientId, m.clientId))),
-    ]);
-    const results = await this.db.batch(batchOf(statements));
-    return batch.map((m, i) => {
-      const row = (results[i * 3 + 2] as MessageRow[])[0];
+        .where(sql`(conv_id, sender_id, client_id) IN (VALUES ${sql.join(part.map((m) => sql`(${m.conv}, ${m.sender}, ${m.clientId})`), sql`, `)})`),
+    );
+    const results = await this.db.batch(batchOf([...inserts, advance, ...reads]));
+    const stored = new Map((results.slice(inserts.length + 1) as MessageRow[][]).flat().map((r) => [`${r.convId}\n${r.senderId}\n${r.clientId}`, r]));
+    return batch.map((m) => {
+      const row = stored.get(keyOf(m));
       if (!row) throw new Error(`conversation ${m.conv} vanished during send`);
+      // created: this very submission's row (a repeat within the batch gets the first's, as a duplicate)
       return { message: toMessage(row), created: row.id === m.id };
     });
   }

@@ -1,0 +1,91 @@
+// 1:1 throughput and latency: `npm run bench:1to1` (flags --pairs=N --window=W --duration-ms=D
+// --warmup-ms=U --repeat=R --full, or env PAIRS, WINDOW, DURATION_MS, WARMUP_MS, REPEAT, FULL=1).
+// N sender/receiver pairs, each pair its own direct conversation, each sender W sends in flight.
+// Targets, in this order, each a child process on 127.0.0.1 driven by the SAME load generator in
+// its own process (bench/lib/load-1to1.ts): bench/raw-relay.ts (the baseline: no auth, no
+// persistence), Parley (DB_SYNCHRONOUS=NORMAL), and with --full Parley with DB_SYNCHRONOUS=FULL.
+// Prints a JSON line per target and run, then a ratio line per Parley variant (medians over runs).
+import { runGenerator } from "./lib/generator.ts";
+import { benchEnv, spawnChild, spawnParley, type Child } from "./lib/server.ts";
+import { boolFlag, cpuSeconds, emit, median, numFlag, peakRssKiB } from "./lib/stats.ts";
+import { directConversation, registerUsers } from "./lib/users.ts";
+
+const pairs = numFlag("pairs", 50);
+const window = numFlag("window", 10);
+const durationMs = numFlag("duration-ms", 5_000);
+const warmupMs = numFlag("warmup-ms", 1_000);
+const repeat = numFlag("repeat", 1);
+const full = boolFlag("full");
+
+type Target = "raw-relay" | "parley" | "parley-full";
+const targets: Target[] = ["raw-relay", "parley", ...(full ? (["parley-full"] as const) : [])];
+
+async function start(target: Target): Promise<{ child: Child; cfgPairs: any[] }> {
+  if (target === "raw-relay") {
+    const child = await spawnChild({ args: ["bench/raw-relay.ts"], env: benchEnv() });
+    const cfgPairs = Array.from({ length: pairs }, (_, i) => ({
+      sender: { id: `s${i}`, token: "" },
+      receiver: { id: `r${i}`, token: "" },
+      conv: `p${i}`,
+    }));
+    return { child, cfgPairs };
+  }
+  const child = await spawnParley({
+    env: {
+      DB_SYNCHRONOUS: target === "parley-full" ? "FULL" : "NORMAL",
+      // the bench measures the send path, not the per-socket frame limit
+      WS_FRAMES_PER_SEC: "1000000",
+      WS_FRAME_BURST: "1000000",
+    },
+  });
+  const users = await registerUsers(child.url, pairs * 2);
+  const cfgPairs = [];
+  for (let i = 0; i < pairs; i++) {
+    const s = users[2 * i]!, r = users[2 * i + 1]!;
+    const conv = await directConversation(child.url, s, r);
+    cfgPairs.push({ sender: { id: s.id, token: s.accessToken }, receiver: { id: r.id, token: r.accessToken }, conv });
+  }
+  return { child, cfgPairs };
+}
+
+async function runOnce(target: Target, run: number): Promise<Record<string, any>> {
+  const { child, cfgPairs } = await start(target);
+  try {
+    const cfg = { mode: target === "raw-relay" ? "relay" : "parley", url: child.url, window, warmupMs, durationMs, pairs: cfgPairs };
+    const cpu0 = cpuSeconds(child.pid);
+    const result = await runGenerator("bench/lib/load-1to1.ts", cfg, warmupMs + durationMs + 30_000);
+    const record = { bench: "1to1", target, run, ...result, serverCpuSec: cpuSeconds(child.pid) - cpu0, serverPeakRssMiB: peakRssKiB(child.pid) / 1024 };
+    emit(record);
+    return record;
+  } finally {
+    await child.stop();
+  }
+}
+
+const results = new Map<Target, Record<string, any>[]>(targets.map((t) => [t, []]));
+for (let run = 1; run <= repeat; run++) {
+  // interleaved, so noise from other processes on the machine hits every target alike
+  for (const t of targets) results.get(t)!.push(await runOnce(t, run));
+}
+const relay = results.get("raw-relay")!;
+const relayTput = median(relay.map((r) => r.msgsPerSec));
+const relayP99 = median(relay.map((r) => r.p99));
+for (const t of targets) {
+  if (t === "raw-relay") continue;
+  const rs = results.get(t)!;
+  const tput = median(rs.map((r) => r.msgsPerSec));
+  const p99 = median(rs.map((r) => r.p99));
+  emit({
+    bench: "1to1",
+    ratio: `${t}/raw-relay`,
+    pairs,
+    window,
+    runs: repeat,
+    relayMsgsPerSec: relayTput,
+    msgsPerSec: tput,
+    relayP99: relayP99,
+    p99,
+    throughputRatio: Number((tput / relayTput).toFixed(3)),
+    p99Ratio: Number((p99 / relayP99).toFixed(3)),
+  });
+}
