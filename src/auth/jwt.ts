@@ -8,10 +8,11 @@ const ISSUER = "parley";
 const AUDIENCE = "parley";
 
 export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: jose would import raw bytes into a CryptoKey on every sign and verify.
+  const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   return {
     accessTtlSeconds,
-    sign: ({ userId, sessionId }) =>
+    sign: async ({ userId, sessionId }) =>
       new SignJWT({ sid: sessionId })
         .setProtectedHeader({ alg: ALG, typ: "JWT" })
         .setSubject(userId)
@@ -19,10 +20,10 @@ export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${accessTtlSeconds}s`)
-        .sign(key),
+        .sign(await key),
     async verify(token: string): Promise<AccessClaims | null> {
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: [ALG],
           issuer: ISSUER,
           audience: AUDIENCE,

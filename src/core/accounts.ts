@@ -5,6 +5,13 @@ import type { AccessClaims, Clock, PasswordHasher, Store, TokenSigner, UserRecor
 import { newId, randomToken, sha256Hex } from "./random.ts";
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+/**
+ * How long a login found active is trusted without asking the store again: every request and
+ * hello checks it, and the store round trip was the larger part of an HTTP send. A login revoked
+ * in this process is dropped at once; other processes notice within this time.
+ */
+const ACTIVE_LOGIN_TRUST_MS = 2_000;
+const MAX_TRUSTED_LOGINS = 10_000;
 
 export interface AccountsDeps {
   store: Store;
@@ -23,6 +30,10 @@ export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.user
 export class Accounts {
   // Verified against when the username does not exist, so that a miss costs as much as a hit.
   #decoyHash: Promise<string> | undefined;
+  /** sessionId → until when it counts as active without a store read */
+  readonly #activeUntil = new Map<string, number>();
+  /** revocations so far: a store read that overlapped one is not trusted afterwards */
+  #revocations = 0;
 
   constructor(private readonly deps: AccountsDeps) {}
 
@@ -61,7 +72,10 @@ export class Accounts {
       { hash: await sha256Hex(next.token), expiresAt: next.expiresAt },
       clock.now(),
     );
-    if (result.outcome === "reused" && result.sessionId) await this.deps.onSessionRevoked?.(result.sessionId, result.userId);
+    if (result.outcome === "reused" && result.sessionId) {
+      this.#forget(result.sessionId);
+      await this.deps.onSessionRevoked?.(result.sessionId, result.userId);
+    }
     if (result.outcome !== "rotated" || !result.userId || !result.sessionId) {
       throw new AppError("unauthorized", `refresh token ${result.outcome}`);
     }
@@ -72,14 +86,28 @@ export class Accounts {
 
   async logout(sessionId: string, userId?: string): Promise<void> {
     await this.deps.store.revokeSession(sessionId, this.deps.clock.now());
+    this.#forget(sessionId);
     await this.deps.onSessionRevoked?.(sessionId, userId);
   }
 
   /** The claims of a valid access token whose login is still active, else null. */
   async authenticate(accessToken: string): Promise<AccessClaims | null> {
     const claims = await this.deps.tokens.verify(accessToken);
-    if (!claims || !(await this.deps.store.isSessionActive(claims.sessionId))) return null;
+    if (!claims) return null;
+    const now = this.deps.clock.now();
+    if ((this.#activeUntil.get(claims.sessionId) ?? 0) > now) return claims;
+    const revocations = this.#revocations;
+    if (!(await this.deps.store.isSessionActive(claims.sessionId))) return null;
+    if (revocations === this.#revocations) {
+      if (this.#activeUntil.size >= MAX_TRUSTED_LOGINS) this.#activeUntil.clear();
+      this.#activeUntil.set(claims.sessionId, now + ACTIVE_LOGIN_TRUST_MS);
+    }
     return claims;
+  }
+
+  #forget(sessionId: string): void {
+    this.#revocations++;
+    this.#activeUntil.delete(sessionId);
   }
 
   async me(userId: string): Promise<User> {
