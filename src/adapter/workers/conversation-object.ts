@@ -6,8 +6,9 @@
 //
 // Events go to the members' user objects in commit order per user: one promise chain per user
 // (parallel across users), each frame serialised once here for every recipient. A failed call
-// is logged and skipped: the user's next message then arrives past a gap, which the socket's
-// ordered delivery fills from the store, so nothing is lost, only later.
+// is tried again (a user object's delivery is idempotent: a stream drops seqs it already sent);
+// if it keeps failing it is logged and skipped: the user's next message then arrives past a
+// gap, which the socket's ordered delivery fills from the store, so nothing is lost, only later.
 import { DurableObject } from "cloudflare:workers";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
@@ -21,6 +22,22 @@ import { outcome, userObject } from "./objects.ts";
 import { objectRuntime } from "./runtime.ts";
 
 type UserStub = ReturnType<typeof userObject>;
+
+/** Attempts per delivery, and the pause before the second (doubling after). */
+const DELIVERY_ATTEMPTS = 3;
+const RETRY_AFTER_MS = 50;
+
+async function withRetries(call: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call();
+      return;
+    } catch (error) {
+      if (attempt >= DELIVERY_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS * 2 ** (attempt - 1)));
+    }
+  }
+}
 
 export class ConversationObject extends DurableObject<Env> {
   readonly #messages: MessageService;
@@ -64,7 +81,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   #toUser(user: string, call: (stub: UserStub) => Promise<unknown>): void {
     const next = (this.#chains.get(user) ?? Promise.resolve())
-      .then(() => call(userObject(this.env, user)))
+      .then(() => withRetries(() => call(userObject(this.env, user))))
       .then(
         () => {},
         (error) => log("realtime").warning("delivery to user {user} failed: {error}", { user, error }),
