@@ -5,7 +5,7 @@
 // Each sender keeps `window` sends in flight (the next one goes on each ack); the text carries the
 // send time (performance.now(), same process as the receiver). Prints one JSON line.
 import { readFileSync } from "node:fs";
-import { summarize } from "./stats.ts";
+import { LoadPhases, summarize } from "./stats.ts";
 import { openWs, wsUrl, type LeanWs } from "./ws.ts";
 
 interface Cfg {
@@ -26,8 +26,7 @@ const open = (me: { id: string; token: string }, peer: { id: string }): Promise<
 const receivers = await Promise.all(cfg.pairs.map((p) => open(p.receiver, p.sender)));
 const senders = await Promise.all(cfg.pairs.map((p) => open(p.sender, p.receiver)));
 
-let measuring = false;
-let stopping = false;
+const phases = new LoadPhases();
 const latencies: number[] = [];
 const ackLatencies: number[] = [];
 let delivered = 0;
@@ -42,13 +41,13 @@ receivers.forEach((r, i) => {
   r.onFrame = (f) => {
     if (f.t !== "msg" && f.t !== "send") return;
     deliveredTotal++;
-    if (!measuring) return;
+    if (!phases.measuring) return;
     const now = performance.now();
     const sentAt = Number((f.body.text as string).slice(2, (f.body.text as string).indexOf(" ")));
     delivered++;
     latencies.push(now - sentAt);
   };
-  void r.closed.then((c) => !stopping && closes.push(`receiver ${i}: ${c.code} ${c.reason}`));
+  void r.closed.then((c) => !phases.stopping && closes.push(`receiver ${i}: ${c.code} ${c.reason}`));
 });
 
 let inFlight = 0;
@@ -70,28 +69,22 @@ senders.forEach((s, i) => {
       ackedTotal++;
       const at = sentAt.get(f.rid);
       sentAt.delete(f.rid);
-      if (measuring && at !== undefined) {
+      if (phases.measuring && at !== undefined) {
         acked++;
         ackLatencies.push(performance.now() - at);
       }
-      if (!stopping) sendOne();
+      if (!phases.stopping) sendOne();
     } else if (f.t === "error") {
       inFlight--;
       if (errors.length < 10) errors.push(JSON.stringify(f));
-      if (!stopping) sendOne();
+      if (!phases.stopping) sendOne();
     }
   };
-  void s.closed.then((c) => !stopping && closes.push(`sender ${i}: ${c.code} ${c.reason}`));
+  void s.closed.then((c) => !phases.stopping && closes.push(`sender ${i}: ${c.code} ${c.reason}`));
   for (let k = 0; k < cfg.window; k++) sendOne();
 });
 
-await Bun.sleep(cfg.warmupMs);
-measuring = true;
-const t0 = performance.now();
-await Bun.sleep(cfg.durationMs);
-measuring = false;
-const elapsed = (performance.now() - t0) / 1000;
-stopping = true;
+const elapsed = await phases.run(cfg.warmupMs, cfg.durationMs);
 // drain what is in flight (bounded)
 const drainDeadline = performance.now() + 5_000;
 while ((inFlight > 0 || deliveredTotal < ackedTotal) && performance.now() < drainDeadline) await Bun.sleep(20);

@@ -6,7 +6,7 @@
 // (at hundreds of thousands of frames per second the generator would measure itself): the send
 // time is read from the text ("t:<performance.now()> …"). Prints one JSON line.
 import { readFileSync } from "node:fs";
-import { summarize } from "./stats.ts";
+import { LoadPhases, summarize } from "./stats.ts";
 import { mapLimit } from "./users.ts";
 import { openWs, wsUrl, type LeanWs } from "./ws.ts";
 
@@ -32,8 +32,7 @@ const open = (me: Peer): Promise<LeanWs> =>
     : openWs(wsUrl(cfg.url), me.token);
 
 const MARK = '"text":"t:';
-let measuring = false;
-let stopping = false;
+const phases = new LoadPhases();
 let delivered = 0;
 let deliveredTotal = 0;
 const latencies = new Float64Array(4_000_000);
@@ -48,14 +47,14 @@ for (const [i, r] of receivers.entries()) {
     const at = text.indexOf(MARK);
     if (at < 0) return;
     deliveredTotal++;
-    if (!measuring) return;
+    if (!phases.measuring) return;
     delivered++;
     if (nLat < latencies.length) {
       const start = at + MARK.length;
       latencies[nLat++] = performance.now() - Number(text.slice(start, text.indexOf(" ", start)));
     }
   };
-  void r.closed.then((c) => !stopping && closes.push(`receiver ${i}: ${c.code} ${c.reason}`));
+  void r.closed.then((c) => !phases.stopping && closes.push(`receiver ${i}: ${c.code} ${c.reason}`));
 }
 
 const sender = await open(cfg.sender);
@@ -78,20 +77,14 @@ sender.onFrame = (f) => {
   inFlight--;
   if (f.t === "ack") {
     ackedTotal++;
-    if (measuring) acked++;
+    if (phases.measuring) acked++;
   } else if (errors.length < 10) errors.push(JSON.stringify(f));
-  if (!stopping) sendOne();
+  if (!phases.stopping) sendOne();
 };
-void sender.closed.then((c) => !stopping && closes.push(`sender: ${c.code} ${c.reason}`));
+void sender.closed.then((c) => !phases.stopping && closes.push(`sender: ${c.code} ${c.reason}`));
 for (let k = 0; k < cfg.window; k++) sendOne();
 
-await Bun.sleep(cfg.warmupMs);
-measuring = true;
-const t0 = performance.now();
-await Bun.sleep(cfg.durationMs);
-measuring = false;
-const seconds = (performance.now() - t0) / 1000;
-stopping = true;
+const seconds = await phases.run(cfg.warmupMs, cfg.durationMs);
 const expected = () => ackedTotal * receivers.length;
 const drainDeadline = performance.now() + 10_000;
 while ((inFlight > 0 || deliveredTotal < expected()) && performance.now() < drainDeadline) await Bun.sleep(20);

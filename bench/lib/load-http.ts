@@ -5,7 +5,7 @@
 // request when the previous answered; "send" posts text messages with fresh clientIds, each loop
 // as one bot into its own conversation. Prints one JSON line.
 import { readFileSync } from "node:fs";
-import { summarize } from "./stats.ts";
+import { LoadPhases, summarize } from "./stats.ts";
 
 interface Cfg {
   url: string;
@@ -17,15 +17,14 @@ interface Cfg {
 }
 const cfg: Cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8"));
 
-let measuring = false;
-let stopping = false;
+const phases = new LoadPhases();
 let ok = 0;
 const failures = new Map<number, number>();
 const latencies: number[] = [];
 
 async function loop(i: number): Promise<void> {
   const bot = cfg.bots[i % Math.max(1, cfg.bots.length)];
-  for (let n = 0; !stopping; n++) {
+  for (let n = 0; !phases.stopping; n++) {
     const start = performance.now();
     const res =
       cfg.mode === "healthz"
@@ -36,7 +35,7 @@ async function loop(i: number): Promise<void> {
             body: `{"clientId":"h${i}.${n}","body":{"type":"text","text":"bot message ${n}"}}`,
           });
     await res.arrayBuffer();
-    if (!measuring) continue;
+    if (!phases.measuring) continue;
     latencies.push(performance.now() - start);
     if (res.ok) ok++;
     else failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
@@ -44,13 +43,7 @@ async function loop(i: number): Promise<void> {
 }
 
 const loops = Array.from({ length: cfg.concurrency }, (_, i) => loop(i));
-await Bun.sleep(cfg.warmupMs);
-measuring = true;
-const t0 = performance.now();
-await Bun.sleep(cfg.durationMs);
-measuring = false;
-const seconds = (performance.now() - t0) / 1000;
-stopping = true;
+const seconds = await phases.run(cfg.warmupMs, cfg.durationMs);
 await Promise.all(loops);
 
 const lat = summarize(latencies);

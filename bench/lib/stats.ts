@@ -108,3 +108,22 @@ export function cpuSeconds(pid: number): number {
     return NaN;
   }
 }
+
+/** A load generator's timeline: warm-up, the measured window, then stopping (drain, report). */
+export class LoadPhases {
+  /** true only inside the measured window */
+  measuring = false;
+  /** true once the window is over: no new load */
+  stopping = false;
+
+  /** Runs warm-up and window; resolves with the window's length in seconds. */
+  async run(warmupMs: number, durationMs: number): Promise<number> {
+    await Bun.sleep(warmupMs);
+    this.measuring = true;
+    const t0 = performance.now();
+    await Bun.sleep(durationMs);
+    this.measuring = false;
+    this.stopping = true;
+    return (performance.now() - t0) / 1000;
+  }
+}
