@@ -17,8 +17,13 @@ export interface PresenceConfig {
 }
 
 export function createPresence(config: PresenceConfig): Presence {
+  return createSharedPresence(config) ?? new MemoryPresence({ ttlMs: config.ttlMs });
+}
+
+/** Upstash when it is configured, else null: the Worker then derives presence from its user objects. */
+export function createSharedPresence(config: PresenceConfig): Presence | null {
   const upstash = upstashOf(config);
-  return upstash ? new UpstashPresence({ ...upstash, prefix: config.prefix, ttlMs: config.ttlMs }) : new MemoryPresence({ ttlMs: config.ttlMs });
+  return upstash ? new UpstashPresence({ ...upstash, prefix: config.prefix, ttlMs: config.ttlMs }) : null;
 }
 
 /** Without Upstash the bus reaches this process only: enough for one node, not for several. */

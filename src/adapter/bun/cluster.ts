@@ -9,20 +9,25 @@ import { EventRelay } from "../../realtime/event-relay.ts";
 import type { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 
+const PRESENCE_CHANNEL = "presence";
+
 export async function joinCluster(config: Config, store: Pick<Store, "contactIds">, hub: () => Hub | undefined) {
   const upstash = { upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN };
   const onError = (error: unknown) => log("cluster").error("presence/bus backend failed: {error}", { error });
   const presence = createPresence(upstash);
   const bus = createBus(upstash);
+  // Presence announcements: each node tells its own sockets of the users named.
+  const unsubscribe = await bus.subscribe(PRESENCE_CHANNEL, (payload) => {
+    const { users, text } = JSON.parse(payload) as { users: string[]; text: string };
+    hub()?.notifyUsers(users, text);
+  });
   const tracker = new PresenceTracker({
     presence,
-    bus,
     contacts: (userId) => store.contactIds(userId),
-    deliverLocal: (users, text) => hub()?.notifyUsers(users, text),
+    announce: (users, text) => bus.publish(PRESENCE_CHANNEL, JSON.stringify({ users, text })),
     liveConnections: () => hub()?.connections() ?? [],
     onError,
   });
-  await tracker.start();
   const local: EventSink = { publish: (event) => hub()?.publish(event) };
   // One node needs no relay: its hub is the only one.
   const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
@@ -36,7 +41,7 @@ export async function joinCluster(config: Config, store: Pick<Store, "contactIds
     multiNode: relay !== null,
     stop() {
       clearInterval(timer);
-      tracker.stop();
+      unsubscribe();
       relay?.stop();
     },
   };

@@ -17,6 +17,7 @@ export interface Env {
   JWT_SECRET?: string;
   ACCESS_TOKEN_TTL?: string;
   LOG_LEVEL?: string;
+  /** with UPSTASH_REDIS_REST_TOKEN: presence on Upstash, shared with Bun nodes (user-object.ts) */
   UPSTASH_REDIS_REST_URL?: string;
   /** secret */
   UPSTASH_REDIS_REST_TOKEN?: string;

@@ -1,11 +1,13 @@
 // What the Worker's fetch handler and both Durable Object classes share per isolate: the
-// configuration, the database handle, the hasher and token signer, the realtime limits. Built
-// once from the first `env` seen (bindings and vars are the same for every entry point of one
-// deployment), so a JWT_SECRET-less dev isolate signs and verifies with one random key everywhere.
+// configuration, the database handle, the hasher and token signer, Upstash presence when
+// configured, the realtime limits. Built once from the first `env` seen (bindings and vars are
+// the same for every entry point of one deployment), so a JWT_SECRET-less dev isolate signs and
+// verifies with one random key everywhere.
 import { jwtSigner } from "../../auth/jwt.ts";
 import { noEvents } from "../../core/events.ts";
 import type { ServiceDeps } from "../../core/services.ts";
 import { log, setupLogging } from "../../log.ts";
+import { createSharedPresence } from "../../presence/index.ts";
 import { defaultLimits, type SessionLimits } from "../../realtime/session.ts";
 import { loadWorkersConfig, type WorkersConfig } from "./config.ts";
 import type { Env } from "./env.ts";
@@ -16,7 +18,10 @@ import { openStore, type OpenedStore } from "./store.ts";
 export interface Runtime {
   settings: WorkersConfig;
   opened: OpenedStore;
-  /** the domain's ports; `events` is a placeholder each user replaces (see services.ts, the objects) */
+  /**
+   * the domain's ports; `events` is a placeholder each user replaces (see services.ts, the
+   * objects); `presence` is set with Upstash only (see user-object.ts)
+   */
   deps: ServiceDeps;
   limits: SessionLimits;
   logging: Promise<void>;
@@ -41,6 +46,9 @@ function boot(env: Env): Runtime | Error {
       hasher: workersHasher(settings.pbkdf2Iterations),
       tokens: jwtSigner(settings.jwtSecret, config.ACCESS_TOKEN_TTL),
       events: noEvents,
+      // Upstash when both UPSTASH_REDIS_REST_* are set: the presence Bun nodes use, shared with
+      // them; else none here, and each user's object derives its user's from its sockets
+      presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,
     };
     const limits: SessionLimits = {
       ...defaultLimits,
@@ -56,7 +64,10 @@ function boot(env: Env): Runtime | Error {
             "(local development). In production: wrangler secret put JWT_SECRET",
         );
       }
-      log("server").info("Parley Worker started on {store}", { store: opened.kind });
+      log("server").info("Parley Worker started on {store}, presence {presence}", {
+        store: opened.kind,
+        presence: deps.presence ? "on Upstash" : "in the user objects",
+      });
     });
     return { settings, opened, deps, limits, logging };
   } catch (err) {

@@ -9,7 +9,8 @@
 // - messages: writes go to the conversation's Durable Object (the single writer of its seq,
 //   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
 //   sends included); history is read from the store, per call like conversations.
-// - presence: the status of each user is asked of that user's object, which holds its sockets.
+// - presence: with Upstash, asked of Upstash, as Bun nodes do; without, the status of each user
+//   is asked of that user's object, which holds its sockets.
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
@@ -32,10 +33,10 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     accounts: createServices({ ...deps, onSessionRevoked: (sessionId, userId) => kickLogin(env, sessionId, userId) }).accounts,
     conversations: perCall(() => createServices(deps).conversations),
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
-    // each user's object knows whether its user is online (user-object.ts)
+    // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
       store: deps.store,
-      presence: { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
+      presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
     }),
   };
 }

@@ -8,11 +8,19 @@
 // small); a woken object rebuilds its sessions from them. A position that did not fit is
 // simply unknown: the stream starts again at the next live message.
 //
-// Presence: the object is the one place that holds all of its user's sockets, so it alone
-// decides when the user comes online (first authenticated socket) and goes offline (last one
-// closed; lastSeen kept in the object's storage), announces it to the user's contacts' objects,
-// and answers GET /v1/presence for its user. No TTLs or refreshes: a hibernating object's
-// sockets are still its sockets.
+// Presence, announced to the user's contacts' objects as `presence` frames either way:
+// - without Upstash, the object is the one place that holds all of its user's sockets, so it
+//   alone decides when the user comes online (first authenticated socket) and goes offline (last
+//   one closed; lastSeen kept in the object's storage), and answers GET /v1/presence for its
+//   user. No TTLs or refreshes: a hibernating object's sockets are still its sockets.
+// - with Upstash (UPSTASH_REDIS_REST_URL and _TOKEN), the object reports each socket to the
+//   Presence port as a Bun node does (PresenceTracker), so Upstash decides transitions and
+//   lastSeen, and Workers and Bun nodes sharing it agree. There, a connection expires unless
+//   refreshed within the TTL (60 s), and a hibernating object runs no timers; but its alarm
+//   still wakes it: while the user has a socket here, the alarm is due at most TTL / 3 ahead
+//   (#schedule) and every alarm refreshes (alarm()). So the object wakes about every 20 s to keep
+//   sleeping sockets online, and may hibernate again in between. If it is gone for good, so are
+//   its sockets: their entries run out and another node's refresh reports the user offline.
 //
 // Heartbeat: `{"t":"ping"}` (no rid) is answered by the runtime itself without waking the object;
 // an alarm set at the earliest deadline of any session (hello timeout, 2 × heartbeat of silence)
@@ -24,6 +32,7 @@ import type { PresenceStatus } from "../../core/presence.ts";
 import { createServices } from "../../core/services.ts";
 import { CloseCode, type Connection } from "../../realtime/connection.ts";
 import { Hub } from "../../realtime/hub.ts";
+import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 import type { RealtimeBackend, Session, SessionSnapshot } from "../../realtime/session.ts";
 import { log } from "../../log.ts";
 import type { Env } from "./env.ts";
@@ -65,7 +74,9 @@ export class UserObject extends DurableObject<Env> {
   #online = false;
   /** announcements leave in order */
   #announcing: Promise<void> = Promise.resolve();
-  /** the alarm this instance set (null: none, or not known since a wake-up) */
+  /** Upstash presence (null: derived from the sockets here) */
+  readonly #tracker: PresenceTracker | null;
+  /** the pending alarm (null: none) */
   #alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -98,15 +109,29 @@ export class UserObject extends DurableObject<Env> {
       backend,
       limits: this.#rt.limits,
       maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
-      onConnected: (userId) => this.#presenceMayChange(userId),
-      onDisconnected: (userId) => this.#presenceMayChange(userId),
+      onConnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.connected(userId, id)) : this.#presenceMayChange(userId)),
+      onDisconnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.disconnected(userId, id)) : this.#presenceMayChange(userId)),
     });
+    const shared = this.#rt.deps.presence;
+    this.#tracker = shared
+      ? new PresenceTracker({
+          presence: shared,
+          contacts: (userId) => this.#rt.deps.store.contactIds(userId),
+          announce: (users, text) => this.#tell(users, text),
+          liveConnections: () => this.#hub.connections(),
+          onError: (error) => log("realtime").warning("presence backend failed: {error}", { error }),
+        })
+      : null;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const sleeping = ctx.getWebSockets();
     for (const ws of sleeping) this.#wake(ws);
     if (sleeping.length > 0) log("realtime").info("user object woke up with {sockets} sockets", { sockets: sleeping.length });
     // restored sockets were announced in an earlier life
     this.#online = this.#owner !== undefined && this.#hub.isOnline(this.#owner);
+    // the alarm an earlier life set, which #schedule must not postpone (the presence refresh)
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#alarmAt = await ctx.storage.getAlarm();
+    });
   }
 
   /** The upgrade, forwarded by the Worker once it knows the user. */
@@ -155,6 +180,7 @@ export class UserObject extends DurableObject<Env> {
     }
     this.#hub.tick(Date.now());
     for (const [ws, session] of this.#sessions) this.#persist(ws, session);
+    await this.#tracker?.refresh(); // keeps this object's sockets alive in Upstash: see the top
     this.#schedule();
   }
 
@@ -263,18 +289,26 @@ export class UserObject extends DurableObject<Env> {
       const lastSeen = online ? null : Date.now();
       if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
       const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
-      const announce = this.#announcing.then(async () => {
-        const contacts = await this.#rt.deps.store.contactIds(userId);
-        await Promise.all(contacts.map((contact) => userObject(this.env, contact).notify(contact, text)));
-      });
+      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.contactIds(userId), text));
       this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
       this.ctx.waitUntil(this.#announcing);
     });
   }
 
-  /** The alarm goes off at the earliest deadline of any session (one alarm per object). */
+  /** A `presence` frame to each of these users' objects. */
+  async #tell(users: readonly string[], text: string): Promise<void> {
+    await Promise.all(users.map((user) => userObject(this.env, user).notify(user, text)));
+  }
+
+  /**
+   * The alarm goes off at the earliest deadline of any session (one alarm per object), and with
+   * Upstash presence at most TTL / 3 after the last refresh while the user has a socket here:
+   * an alarm is only ever brought forward, and each one refreshes.
+   */
   #schedule(): void {
-    const at = this.#hub.nextTickAt();
+    let at = this.#hub.nextTickAt();
+    const shared = this.#rt.deps.presence;
+    if (shared && this.#owner && this.#hub.isOnline(this.#owner)) at = Math.min(at ?? Infinity, Date.now() + shared.ttlMs / 3);
     if (at === null || (this.#alarmAt !== null && this.#alarmAt <= at)) return;
     this.#alarmAt = at;
     void this.ctx.storage.setAlarm(at);
