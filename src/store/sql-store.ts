@@ -246,28 +246,31 @@ export class SqlStore implements Store {
   async appendMessages(batch: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {
     // Set-based, so a batch of any size costs a handful of statements, in ONE write transaction:
     // insert the messages whose (conv, sender, clientId) is not stored yet, numbered on from their
-    // conversation's highest seq in batch order; move last_seq up to the new highest; read back
-    // what stands for every key (the new message, or the one sent before with that clientId).
-    // The seq is taken under the write lock, so processes sharing the file never collide.
-    // Query builders around raw SQL fragments: drizzle's D1 batch cannot bind raw SQL items.
+    // conversation's highest seq in batch order, returning the seqs taken; move last_seq up to
+    // the new highest. The seq is taken under the write lock, so processes sharing the file
+    // never collide. Query builders around raw SQL fragments: drizzle's D1 batch cannot bind raw
+    // SQL items.
     const keyOf = (m: NewMessage) => `${m.conv}\n${m.sender}\n${m.clientId}`;
     // A clientId repeated within the batch: the first one counts, as if sent one after the other.
-    const seen = new Set<string>();
-    const firsts = batch.filter((m) => !seen.has(keyOf(m)) && seen.add(keyOf(m)));
-    const convIds = [...new Set(firsts.map((m) => m.conv))];
+    const first = new Map<string, NewMessage>();
+    for (const m of batch) if (!first.has(keyOf(m))) first.set(keyOf(m), m);
+    const firsts = [...first.values()];
     const rows = (part: NewMessage[]) =>
       sql.join(part.map((m, i) => sql`(${i}, ${m.conv}, ${m.id}, ${m.sender}, ${m.clientId}, ${m.ts}, ${JSON.stringify(m.body)})`), sql`, `);
     const inserts = chunks(firsts, Math.max(1, Math.floor(this.#maxParams / 7))).map((part) =>
       // (conv_id, seq, id, sender_id, client_id, ts, body); max(seq) sees the earlier chunks' rows.
       // Without ON CONFLICT: a clash would fail the batch rather than leave a gap in seq.
-      this.db.insert(messages).select(sql`SELECT v.column2,
+      this.db
+        .insert(messages)
+        .select(sql`SELECT v.column2,
           (SELECT coalesce(max(m.seq), 0) FROM ${messages} m WHERE m.conv_id = v.column2)
             + row_number() OVER (PARTITION BY v.column2 ORDER BY v.column1),
           v.column3, v.column4, v.column5, v.column6, v.column7
         FROM (VALUES ${rows(part)}) v
         WHERE EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.column2)
           AND NOT EXISTS (SELECT 1 FROM ${messages} m
-            WHERE m.conv_id = v.column2 AND m.sender_id = v.column4 AND m.client_id = v.column5)`),
+            WHERE m.conv_id = v.column2 AND m.sender_id = v.column4 AND m.client_id = v.column5)`)
+        .returning({ id: messages.id, seq: messages.seq }),
     );
     const advance = this.db
       .update(conversations)
@@ -275,21 +278,37 @@ export class SqlStore implements Store {
         lastSeq: sql`(SELECT max(m.seq) FROM ${messages} m WHERE m.conv_id = ${conversations.id})`,
         lastActivityAt: sql`max(last_activity_at, (SELECT m.ts FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1))`,
       })
-      .where(and(inArray(conversations.id, convIds), sql`EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = ${conversations.id} AND m.seq > last_seq)`));
-    const reads = chunks(firsts, Math.max(1, Math.floor(this.#maxParams / 3))).map((part) =>
-      this.db
+      .where(and(inArray(conversations.id, [...new Set(firsts.map((m) => m.conv))]), sql`EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = ${conversations.id} AND m.seq > last_seq)`));
+    const results = await this.db.batch(batchOf([...inserts, advance]));
+    const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, r.seq]));
+    // Not inserted: sent before with that clientId (a resend), or the conversation is gone.
+    // Stored messages do not change, so reading them after the commit is as good as inside it.
+    const earlier = await this.#stored(firsts.filter((m) => !seqOf.has(m.id)));
+    return batch.map((m) => {
+      const sent = first.get(keyOf(m))!;
+      const seq = seqOf.get(sent.id);
+      if (seq !== undefined) {
+        const { id, conv, sender, ts, clientId, body } = sent;
+        // created: this very submission's row (a repeat within the batch gets the first's)
+        return { message: { id, conv, seq, sender, ts, clientId, body }, created: sent === m };
+      }
+      const row = earlier.get(keyOf(m));
+      if (!row) throw new Error(`conversation ${m.conv} vanished during send`);
+      return { message: toMessage(row), created: false };
+    });
+  }
+
+  /** The stored messages of these (conv, sender, clientId) keys, by key. */
+  async #stored(keys: NewMessage[]): Promise<Map<string, MessageRow>> {
+    const found = new Map<string, MessageRow>();
+    for (const part of chunks(keys, Math.max(1, Math.floor(this.#maxParams / 3)))) {
+      const rows = await this.db
         .select()
         .from(messages)
-        .where(sql`(conv_id, sender_id, client_id) IN (VALUES ${sql.join(part.map((m) => sql`(${m.conv}, ${m.sender}, ${m.clientId})`), sql`, `)})`),
-    );
-    const results = await this.db.batch(batchOf([...inserts, advance, ...reads]));
-    const stored = new Map((results.slice(inserts.length + 1) as MessageRow[][]).flat().map((r) => [`${r.convId}\n${r.senderId}\n${r.clientId}`, r]));
-    return batch.map((m) => {
-      const row = stored.get(keyOf(m));
-      if (!row) throw new Error(`conversation ${m.conv} vanished during send`);
-      // created: this very submission's row (a repeat within the batch gets the first's, as a duplicate)
-      return { message: toMessage(row), created: row.id === m.id };
-    });
+        .where(sql`(conv_id, sender_id, client_id) IN (VALUES ${sql.join(part.map((m) => sql`(${m.conv}, ${m.sender}, ${m.clientId})`), sql`, `)})`);
+      for (const r of rows) found.set(`${r.convId}\n${r.senderId}\n${r.clientId}`, r);
+    }
+    return found;
   }
 
   async history(convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
