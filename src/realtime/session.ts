@@ -254,7 +254,7 @@ export class Session {
       return false;
     }
     // Out-of-order live events: every stream starts where its conversation stood before welcome.
-    const before = await this.backend.positions?.(claims.userId);
+    const before = this.backend.positions && (await this.backend.positions(claims.userId));
     if (this.#closed) return false;
     this.user = claims;
     this.device = frame.device ?? `anonymous-${this.id}`;

@@ -132,7 +132,13 @@ test("SIGKILL mid-stream, restart on the same port and data: every send resolves
   expect(acks.map((x) => x.seq).sort((x, y) => x - y)).toEqual(range(1, n));
 
   // The receiver reconnected too and saw exactly the committed messages, in order, once each.
-  await waitUntil(() => b.cursor(conv) === n, `bob reaches ${n}`, 10_000);
+  await waitUntil(() => b.cursor(conv) === n, `bob reaches ${n}`, 10_000).catch((error) => {
+    const seqs = rb.msgs.map((m) => m.seq);
+    throw new Error(
+      `${error.message}: bob at cursor ${b.cursor(conv)}, state ${b.state}, ${seqs.length} msgs (last ${seqs.slice(-5)}), ` +
+        `${receivedAtKill} at the kill, disconnects ${JSON.stringify(rb.disconnected)}, connects ${JSON.stringify(rb.connected)}`,
+    );
+  });
   expect(rb.msgs.map((m) => m.seq)).toEqual(range(1, n));
   expect(rb.msgs.map((m) => m.id)).toEqual(history.map((m) => m.id));
   // And so did the sender's own stream (acks and resumed msgs merged without repeats).
