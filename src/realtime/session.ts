@@ -253,8 +253,10 @@ export class Session {
       this.close(CloseCode.UNAUTHORIZED, "invalid token");
       return false;
     }
-    // Out-of-order live events: every stream starts where its conversation stood before welcome.
-    const before = this.backend.positions && (await this.backend.positions(claims.userId));
+    // Out-of-order live events: a stream without a cursor starts where its conversation stood
+    // before welcome (one with a cursor resumes after the cursor, whatever stood since).
+    const cursors = frame.cursors ?? {};
+    const before = this.backend.positions && withoutKeys(await this.backend.positions(claims.userId), cursors);
     if (this.#closed) return false;
     this.user = claims;
     this.device = frame.device ?? `anonymous-${this.id}`;
@@ -262,13 +264,12 @@ export class Session {
     this.hooks.onAuthenticated(this);
     // Resume streams exist before welcome, so live messages from now on wait behind the catch-up.
     this.#reply({ t: "welcome", user: claims.userId, heartbeatMs: this.limits.heartbeatMs }, frame.rid);
-    const cursors = frame.cursors ?? {};
     for (const [conv, cursor] of Object.entries(cursors)) this.delivery.resume(conv, cursor);
     if (before) {
       // What committed between the first look and registering with the hub, no event may bring.
-      const after = await this.backend.positions!(claims.userId);
+      const after = withoutKeys(await this.backend.positions!(claims.userId), cursors);
       for (const [conv, seq] of Object.entries(after)) {
-        if (!(conv in cursors) && seq > (before[conv] ?? 0)) this.delivery.resume(conv, before[conv] ?? 0);
+        if (seq > (before[conv] ?? 0)) this.delivery.resume(conv, before[conv] ?? 0);
       }
     }
     return true;
@@ -313,6 +314,10 @@ export class Session {
   #reply(frame: Outgoing, rid?: string | number): void {
     this.notify(JSON.stringify(rid === undefined ? frame : { ...frame, rid }));
   }
+}
+
+function withoutKeys(positions: Record<string, number>, omit: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(positions).filter(([conv]) => !(conv in omit)));
 }
 
 /** The rid of a frame we could not validate, so even its error can be matched to it. */

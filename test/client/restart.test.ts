@@ -136,7 +136,7 @@ test("SIGKILL mid-stream, restart on the same port and data: every send resolves
     const seqs = rb.msgs.map((m) => m.seq);
     throw new Error(
       `${error.message}: bob at cursor ${b.cursor(conv)}, state ${b.state}, ${seqs.length} msgs (last ${seqs.slice(-5)}), ` +
-        `${receivedAtKill} at the kill, disconnects ${JSON.stringify(rb.disconnected)}, connects ${JSON.stringify(rb.connected)}`,
+        `${receivedAtKill} at the kill, disconnects ${JSON.stringify(rb.disconnected)}, connects ${JSON.stringify(rb.connected)}\n` + server.output().slice(-6000),
     );
   });
   expect(rb.msgs.map((m) => m.seq)).toEqual(range(1, n));

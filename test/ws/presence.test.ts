@@ -117,4 +117,12 @@ describe.skipIf(!upstash.UPSTASH_REDIS_REST_URL || !targetKinds().includes("bun"
     const got = await bWs.waitForCount((f) => f.t === "msg" && f.conv === conv, 20, { what: "20 msgs on node 2" });
     expect(got.map((f) => f.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
+
+  test("a cursor behind the conversation resumes after it on either node (hello's positions do not override it)", async () => {
+    for (const url of [node1.url, node2.url]) {
+      const resumed = await sockets.hello(url, b.accessToken, { device: `b-resume-${url}`, cursors: { [conv]: 5 } });
+      const got = await resumed.waitForCount((f) => f.t === "msg" && f.conv === conv, 15, { what: "the 15 msgs after the cursor" });
+      expect(got.map((f) => f.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 6));
+    }
+  });
 });
