@@ -243,7 +243,11 @@ export class Session {
 
   async #hello(frame: ClientFrameOf<"hello">): Promise<void> {
     if (this.#authenticating) return this.close(CloseCode.PROTOCOL, "hello was already sent");
-    this.#authenticating = this.#accept(frame);
+    // A backend that fails (store down) ends this socket like a server error: the client retries.
+    this.#authenticating = this.#accept(frame).catch(() => {
+      this.close(1011, "internal error");
+      return false;
+    });
     await this.#authenticating;
   }
 

@@ -3,59 +3,26 @@
 // Whatever the crash interrupted, every send resolves exactly once, the log holds each clientId
 // exactly once at seqs 1..n, and a receiving client sees exactly those messages, in order.
 import { afterAll, expect, test } from "bun:test";
-import { fileURLToPath } from "node:url";
-import type { Subprocess } from "bun";
+import { freePort } from "../../bench/lib/server.ts";
 import type { Message, ParleyClient, SendResult } from "../../src/client/index.ts";
 import { directConversation, register } from "../support/api.ts";
-import { FAST_ARGON2, TEST_JWT_SECRET, tempDataDir } from "../support/target.ts";
+import { spawnServer, type ServerProcess } from "../support/process.ts";
+import { tempDataDir } from "../support/target.ts";
 import { clientFor, range, record, text, waitUntil, within } from "./helpers.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** A port nothing listens on right now (the server is then started on it, and again after a kill). */
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
-
-interface Child {
-  proc: Subprocess;
-  output(): string;
-}
-
-/** `bun src/adapter/bun/main.ts` on a fixed port and data directory; resolves once /healthz answers. */
-async function startChild(port: number, dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  let out = "";
-  const proc = Bun.spawn([process.execPath, "src/adapter/bun/main.ts"], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "warning", ...FAST_ARGON2, ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
-    void (async () => {
-      const reader = stream.getReader();
-      const decoder = new TextDecoder();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) out += decoder.decode(r.value, { stream: true });
-    })();
-  }
+/** main.ts on a fixed port (so the clients reconnect to the same address) and data directory. */
+async function startChild(port: number, dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const server = await spawnServer(dataDir, { PORT: String(port), ...env });
   cleanups.push(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
-    return proc.exited;
+    if (server.proc.exitCode === null && server.proc.signalCode === null) server.proc.kill("SIGKILL");
+    return server.proc.exited;
   });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${out}`);
-    if (await fetch(`http://localhost:${port}/healthz`).then((r) => r.ok, () => false)) return { proc, output: () => out };
-    if (Date.now() > deadline) throw new Error(`server on ${port} not healthy within 15 s:\n${out}`);
-    await Bun.sleep(20);
-  }
+  return server;
 }
 
 async function fullHistory(token: string, base: string, conv: string): Promise<Message[]> {

@@ -1,21 +1,15 @@
 // PROTOCOL.md "Accounts": register, login, refresh rotation with reuse detection, logout, /v1/me,
 // user search, and what makes an access token invalid. Plain HTTP against every target.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT, decodeJwt } from "jose";
 import { call, client, expectError, register, uniqueName, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, TEST_JWT_SECRET, type Target } from "../support/target.ts";
+import { targetKinds, TEST_JWT_SECRET, useTarget } from "../support/target.ts";
 
 for (const kind of targetKinds()) {
   describe(`accounts [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
-    const post = (path: string, json: unknown) => call(base, "POST", path, { json });
+    const post = (path: string, json: unknown) => call(server.url, "POST", path, { json });
 
     describe("register", () => {
       test("201 with the user, a token pair and expiresIn", async () => {
@@ -31,7 +25,7 @@ for (const kind of targetKinds()) {
         expect(res.text).not.toContain("correct horse");
         expect(res.text.toLowerCase()).not.toContain("argon");
 
-        const me = await client(base, res.body.accessToken).get("/v1/me");
+        const me = await client(server.url, res.body.accessToken).get("/v1/me");
         expect(me.status).toBe(200);
         expect(me.body).toEqual(res.body.user);
       });
@@ -150,7 +144,7 @@ for (const kind of targetKinds()) {
     describe("login", () => {
       let user: TestUser;
       beforeAll(async () => {
-        user = await register(base);
+        user = await register(server.url);
       });
 
       test("200 with the same shape and a fresh token pair", async () => {
@@ -160,7 +154,7 @@ for (const kind of targetKinds()) {
         expect(res.body.accessToken).not.toBe(user.accessToken);
         expect(res.body.refreshToken).not.toBe(user.refreshToken);
         expect(res.body.expiresIn).toBeGreaterThan(0);
-        expect((await client(base, res.body.accessToken).get("/v1/me")).body.id).toBe(user.id);
+        expect((await client(server.url, res.body.accessToken).get("/v1/me")).body.id).toBe(user.id);
       });
 
       test("a wrong password and an unknown user both get 401 invalid_credentials, alike", async () => {
@@ -178,47 +172,47 @@ for (const kind of targetKinds()) {
 
     describe("refresh", () => {
       test("rotates: a new pair that works, and the user", async () => {
-        const user = await register(base);
+        const user = await register(server.url);
         const res = await post("/v1/auth/refresh", { refreshToken: user.refreshToken });
         expect(res.status).toBe(200);
         expect(res.body.user).toEqual({ id: user.id, username: user.username, displayName: user.displayName });
         expect(res.body.refreshToken).not.toBe(user.refreshToken);
         expect(res.body.expiresIn).toBeGreaterThan(0);
-        expect((await client(base, res.body.accessToken).get("/v1/me")).status).toBe(200);
+        expect((await client(server.url, res.body.accessToken).get("/v1/me")).status).toBe(200);
         // the new refresh token rotates again
         const next = await post("/v1/auth/refresh", { refreshToken: res.body.refreshToken });
         expect(next.status).toBe(200);
       });
 
       test("reusing a spent refresh token revokes the whole login", async () => {
-        const user = await register(base);
+        const user = await register(server.url);
         const other = await post("/v1/auth/login", { username: user.username, password: user.password });
         const rotated = await post("/v1/auth/refresh", { refreshToken: user.refreshToken });
         expect(rotated.status).toBe(200);
         // in use before the replay (a server may trust an active login for a moment)
-        expect((await client(base, rotated.body.accessToken).get("/v1/me")).status).toBe(200);
+        expect((await client(server.url, rotated.body.accessToken).get("/v1/me")).status).toBe(200);
 
         // replay of the spent token
         expectError(await post("/v1/auth/refresh", { refreshToken: user.refreshToken }), 401, "unauthorized");
         // ... revoked the login: the new refresh token fails too
         expectError(await post("/v1/auth/refresh", { refreshToken: rotated.body.refreshToken }), 401, "unauthorized");
         // ... and so do the access tokens of that login, old and new
-        expectError(await client(base, rotated.body.accessToken).get("/v1/me"), 401, "unauthorized");
-        expectError(await client(base, user.accessToken).get("/v1/me"), 401, "unauthorized");
+        expectError(await client(server.url, rotated.body.accessToken).get("/v1/me"), 401, "unauthorized");
+        expectError(await client(server.url, user.accessToken).get("/v1/me"), 401, "unauthorized");
 
         // another login of the same user is untouched
-        expect((await client(base, other.body.accessToken).get("/v1/me")).status).toBe(200);
+        expect((await client(server.url, other.body.accessToken).get("/v1/me")).status).toBe(200);
         expect((await post("/v1/auth/refresh", { refreshToken: other.body.refreshToken })).status).toBe(200);
       });
 
       test("the same refresh token presented twice at once: at most one rotation succeeds", async () => {
-        const user = await register(base);
+        const user = await register(server.url);
         const results = await Promise.all([1, 2, 3].map(() => post("/v1/auth/refresh", { refreshToken: user.refreshToken })));
         expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
         for (const r of results.filter((r) => r.status !== 200)) expectError(r, 401, "unauthorized");
         // the token was presented more than once: the login is revoked
         for (const r of results.filter((r) => r.status === 200)) {
-          expectError(await client(base, r.body.accessToken).get("/v1/me"), 401, "unauthorized");
+          expectError(await client(server.url, r.body.accessToken).get("/v1/me"), 401, "unauthorized");
         }
       });
 
@@ -231,7 +225,7 @@ for (const kind of targetKinds()) {
 
     describe("logout", () => {
       test("204, then neither token of that login works", async () => {
-        const user = await register(base);
+        const user = await register(server.url);
         const res = await user.api.post("/v1/auth/logout");
         expect(res.status).toBe(204);
         expect(res.text).toBe("");
@@ -240,13 +234,13 @@ for (const kind of targetKinds()) {
       });
 
       test("needs a valid token", async () => {
-        expectError(await call(base, "POST", "/v1/auth/logout"), 401, "unauthorized");
+        expectError(await call(server.url, "POST", "/v1/auth/logout"), 401, "unauthorized");
       });
     });
 
     describe("/v1/me", () => {
       test("the caller", async () => {
-        const user = await register(base, { displayName: "Me Myself" });
+        const user = await register(server.url, { displayName: "Me Myself" });
         const res = await user.api.get("/v1/me");
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ id: user.id, username: user.username, displayName: "Me Myself" });
@@ -258,7 +252,7 @@ for (const kind of targetKinds()) {
         ["another scheme", "Basic dXNlcjpwYXNz"],
         ["garbage", "Bearer not.a.jwt"],
       ])("401 unauthorized with %s", async (_what, header) => {
-        const res = await call(base, "GET", "/v1/me", header === undefined ? {} : { headers: { Authorization: header } });
+        const res = await call(server.url, "GET", "/v1/me", header === undefined ? {} : { headers: { Authorization: header } });
         expectError(res, 401, "unauthorized");
       });
     });
@@ -278,10 +272,10 @@ for (const kind of targetKinds()) {
         return jwt.sign(secret);
       };
       const good = () => ({ sub: user.id, sid, iss: "parley", aud: "parley", iat: now(), exp: now() + 300 });
-      const me = (token: string) => client(base, token).get("/v1/me");
+      const me = (token: string) => client(server.url, token).get("/v1/me");
 
       beforeAll(async () => {
-        user = await register(base);
+        user = await register(server.url);
         sid = decodeJwt(user.accessToken).sid as string;
       });
 
@@ -325,7 +319,7 @@ for (const kind of targetKinds()) {
       });
 
       test("tampered payload (someone else's sub) with the original signature: 401", async () => {
-        const victim = await register(base);
+        const victim = await register(server.url);
         const [h, p, s] = user.accessToken.split(".");
         const payload = JSON.parse(Buffer.from(p!, "base64url").toString());
         const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: victim.id })).toString("base64url")}.${s}`;
@@ -343,10 +337,10 @@ for (const kind of targetKinds()) {
     describe("/v1/users?q=", () => {
       test("prefix search on usernames, case-insensitive, `_` literal, limit", async () => {
         const p = uniqueName("s").slice(0, 20);
-        const a = await register(base, { username: `${p}_ann` });
-        const b = await register(base, { username: `${p}_bob` });
-        const c = await register(base, { username: `${p}xcal` });
-        await register(base, { username: `z${p}_dan` }); // contains the prefix, does not start with it
+        const a = await register(server.url, { username: `${p}_ann` });
+        const b = await register(server.url, { username: `${p}_bob` });
+        const c = await register(server.url, { username: `${p}xcal` });
+        await register(server.url, { username: `z${p}_dan` }); // contains the prefix, does not start with it
 
         const all = await a.api.get(`/v1/users?q=${p}`);
         expect(all.status).toBe(200);
@@ -370,11 +364,11 @@ for (const kind of targetKinds()) {
       });
 
       test("q is required; auth is required", async () => {
-        const user = await register(base);
+        const user = await register(server.url);
         expectError(await user.api.get("/v1/users"), 400, "invalid_request");
         expectError(await user.api.get("/v1/users?q="), 400, "invalid_request");
         expectError(await user.api.get("/v1/users?q=abc&limit=0"), 400, "invalid_request");
-        expectError(await call(base, "GET", "/v1/users?q=abc"), 401, "unauthorized");
+        expectError(await call(server.url, "GET", "/v1/users?q=abc"), 401, "unauthorized");
       });
     });
   });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { call, client, directConversation, group, register, registerMany, type TestUser } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
-import { startTarget, targetKinds, tempDataDir, type Target } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
 
 type Msg = { id: string; seq: number; clientId: string; sender: string; body: { text: string } };
 
@@ -34,11 +34,7 @@ function expectGapless(responses: { status: number; body: Msg }[], log: Msg[], n
 
 for (const kind of targetKinds()) {
   describe(`concurrent sends, one server [${kind}]`, () => {
-    let t: Target;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-    });
-    afterAll(() => t?.stop());
+    const t = useTarget(kind);
 
     test("300 parallel sends from 3 members: seqs exactly 1..300", async () => {
       const [a, b, c] = (await registerMany(t.url, 3)) as TestUser[];

@@ -1,22 +1,16 @@
 // PROTOCOL.md "Conversations": direct (one per pair, race-free), groups with an owner, the list
 // ordered by activity with read state, lookup, and that non-members see nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { call, directConversation, expectError, group, register, registerMany, sendText, sleep, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 
 for (const kind of targetKinds()) {
   describe(`conversations [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
     describe("direct", () => {
       test("201 with the conversation object, then 200 with the same one from either side", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const before = Date.now();
         const res = await a!.api.post("/v1/conversations", { kind: "direct", with: b!.id });
         expect(res.status).toBe(201);
@@ -38,7 +32,7 @@ for (const kind of targetKinds()) {
       });
 
       test("a race from both sides ends in exactly one conversation and one 201", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
             i % 2 === 0
@@ -55,7 +49,7 @@ for (const kind of targetKinds()) {
       });
 
       test("with oneself, with an unknown user, or without `with`: 400", async () => {
-        const a = await register(base);
+        const a = await register(server.url);
         expectError(await a.api.post("/v1/conversations", { kind: "direct", with: a.id }), 400, "invalid_request");
         expectError(await a.api.post("/v1/conversations", { kind: "direct", with: crypto.randomUUID() }), 400, "invalid_request");
         expectError(await a.api.post("/v1/conversations", { kind: "direct" }), 400, "invalid_request");
@@ -65,7 +59,7 @@ for (const kind of targetKinds()) {
 
     describe("group", () => {
       test("201; the creator is the owner, the others members; duplicates and the creator in `members` count once", async () => {
-        const [owner, m1, m2] = await registerMany(base, 3);
+        const [owner, m1, m2] = await registerMany(server.url, 3);
         const res = await owner!.api.post("/v1/conversations", {
           kind: "group",
           title: "Team",
@@ -86,7 +80,7 @@ for (const kind of targetKinds()) {
       });
 
       test("a group of one (just the owner) is allowed, and each create is a new group", async () => {
-        const owner = await register(base);
+        const owner = await register(server.url);
         const one = await owner.api.post("/v1/conversations", { kind: "group", title: "Notes", members: [] });
         const two = await owner.api.post("/v1/conversations", { kind: "group", title: "Notes", members: [] });
         expect(one.status).toBe(201);
@@ -103,12 +97,12 @@ for (const kind of targetKinds()) {
         ["an unknown kind", { kind: "channel", title: "x", members: [] }],
         ["no kind", { title: "x", members: [] }],
       ])("400 with %s", async (_what, body) => {
-        const a = await register(base);
+        const a = await register(server.url);
         expectError(await a.api.post("/v1/conversations", body), 400, "invalid_request");
       });
 
       test("an unknown member: 400 naming it, and nothing is created", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const ghost = crypto.randomUUID();
         const res = await a!.api.post("/v1/conversations", { kind: "group", title: "x", members: [b!.id, ghost] });
         expectError(res, 400, "invalid_request");
@@ -120,7 +114,7 @@ for (const kind of targetKinds()) {
 
     describe("GET /v1/conversations/:id", () => {
       test("reflects lastSeq after messages", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const id = await directConversation(a!, b!);
         await sendText(a!, id, "one");
         await sendText(b!, id, "two");
@@ -130,7 +124,7 @@ for (const kind of targetKinds()) {
       });
 
       test("a non-member gets 404 and none of its data; so does an unknown id", async () => {
-        const [a, b, outsider] = await registerMany(base, 3);
+        const [a, b, outsider] = await registerMany(server.url, 3);
         const id = await group(a!, [b!], "secret plans");
         await sendText(a!, id, "the secret text");
         const res = await outsider!.api.get(`/v1/conversations/${id}`);
@@ -145,17 +139,17 @@ for (const kind of targetKinds()) {
       });
 
       test("needs auth", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const id = await directConversation(a!, b!);
-        expectError(await call(base, "GET", `/v1/conversations/${id}`), 401, "unauthorized");
-        expectError(await call(base, "GET", "/v1/conversations"), 401, "unauthorized");
-        expectError(await call(base, "POST", "/v1/conversations", { json: { kind: "direct", with: b!.id } }), 401, "unauthorized");
+        expectError(await call(server.url, "GET", `/v1/conversations/${id}`), 401, "unauthorized");
+        expectError(await call(server.url, "GET", "/v1/conversations"), 401, "unauthorized");
+        expectError(await call(server.url, "POST", "/v1/conversations", { json: { kind: "direct", with: b!.id } }), 401, "unauthorized");
       });
     });
 
     describe("GET /v1/conversations", () => {
       test("most recent activity first, with lastSeq, readSeq, unread and lastMessage", async () => {
-        const [me, bob, carol] = await registerMany(base, 3);
+        const [me, bob, carol] = await registerMany(server.url, 3);
         const withBob = await directConversation(me!, bob!);
         await sleep(5);
         const withCarol = await directConversation(me!, carol!);

@@ -1,6 +1,6 @@
 // Browser apps on an allowed origin may call the HTTP API; others get no CORS grant.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { describe, expect, test } from "bun:test";
+import { targetKinds, useTarget } from "../support/target.ts";
 
 const preflight = (url: string, origin: string) =>
   fetch(`${url}/v1/me`, {
@@ -10,11 +10,7 @@ const preflight = (url: string, origin: string) =>
 
 for (const kind of targetKinds()) {
   describe(`CORS [${kind}]`, () => {
-    let target: Target;
-    beforeAll(async () => {
-      target = await startTarget(kind, { ALLOWED_ORIGINS: "https://app.example" });
-    });
-    afterAll(() => target?.stop());
+    const target = useTarget(kind, { ALLOWED_ORIGINS: "https://app.example" });
 
     test("an allowed origin is granted, with the Authorization header", async () => {
       const res = await preflight(target.url, "https://app.example");

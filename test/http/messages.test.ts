@@ -1,25 +1,19 @@
 // PROTOCOL.md "Messages": send (seq, idempotent clientId), history paging, the read marker,
 // body validation, and that non-members can neither read nor write.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { call, directConversation, expectError, group, registerMany, sendText, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 
 for (const kind of targetKinds()) {
   describe(`messages [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
     const send = (u: TestUser, conv: string, body: unknown) => u.api.post(`/v1/conversations/${conv}/messages`, body);
     const text = (s: string) => ({ type: "text", text: s });
 
     describe("send", () => {
       test("201 with the message object; seq counts 1, 2, 3 per conversation", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         const before = Date.now();
         const res = await send(a!, conv, { clientId: "c-1", body: text("hello") });
@@ -38,7 +32,7 @@ for (const kind of targetKinds()) {
       });
 
       test("the same clientId again returns 200 with the original, whatever the body", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         const first = await send(a!, conv, { clientId: "dup", body: text("original") });
         expect(first.status).toBe(201);
@@ -54,7 +48,7 @@ for (const kind of targetKinds()) {
       });
 
       test("a clientId is scoped to its sender and its conversation", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         const other = await group(a!, [b!], "other");
         const mine = await send(a!, conv, { clientId: "same", body: text("a") });
@@ -66,7 +60,7 @@ for (const kind of targetKinds()) {
       });
 
       test("text of 1 and 16,000 characters is accepted, and stored as sent", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         const long = "é".repeat(8000) + "x".repeat(8000);
         for (const s of ["x", long, "emoji 😀 and \"quotes\" and \n newlines \u0000 nul"]) {
@@ -93,7 +87,7 @@ for (const kind of targetKinds()) {
         ["a numeric clientId", { clientId: 7, body: { type: "text", text: "hi" } }],
         ["an array", [1, 2, 3]],
       ])("400 for %s, and nothing is stored", async (_what, body) => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         const res = await send(a!, conv, body);
         expectError(res, 400, "invalid_request");
@@ -102,14 +96,14 @@ for (const kind of targetKinds()) {
       });
 
       test("a non-member cannot send: 404, and the log is untouched", async () => {
-        const [a, b, outsider] = await registerMany(base, 3);
+        const [a, b, outsider] = await registerMany(server.url, 3);
         const conv = await directConversation(a!, b!);
         await sendText(a!, conv, "hi");
         expectError(await send(outsider!, conv, { clientId: "x", body: text("intrusion") }), 404, "not_found");
         expectError(await send(outsider!, crypto.randomUUID(), { clientId: "x", body: text("nowhere") }), 404, "not_found");
         const history = await a!.api.get(`/v1/conversations/${conv}/messages`);
         expect(history.body.items.map((m: { seq: number }) => m.seq)).toEqual([1]);
-        expectError(await call(base, "POST", `/v1/conversations/${conv}/messages`, { json: { clientId: "y", body: text("anon") } }), 401, "unauthorized");
+        expectError(await call(server.url, "POST", `/v1/conversations/${conv}/messages`, { json: { clientId: "y", body: text("anon") } }), 401, "unauthorized");
       });
     });
 
@@ -123,7 +117,7 @@ for (const kind of targetKinds()) {
       const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
       beforeAll(async () => {
-        [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+        [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
         conv = await directConversation(a, b);
         for (let i = 1; i <= N; i++) await sendText(i % 3 === 0 ? b : a, conv, `m${i}`, `cid-${i}`);
       });
@@ -158,7 +152,7 @@ for (const kind of targetKinds()) {
 
       test("a limit above 200 is capped at 200", async () => {
         // seed a second conversation past 200 messages so the cap shows
-        const [x, y] = (await registerMany(base, 2)) as [TestUser, TestUser];
+        const [x, y] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
         const big = await directConversation(x, y);
         await Promise.all(Array.from({ length: 230 }, (_, i) => sendText(x, big, `n${i}`)));
         const res = await x.api.get(`/v1/conversations/${big}/messages?after=0&limit=1000`);
@@ -226,17 +220,17 @@ for (const kind of targetKinds()) {
       });
 
       test("a non-member gets 404 and no messages", async () => {
-        const [outsider] = await registerMany(base, 1);
+        const [outsider] = await registerMany(server.url, 1);
         const res = await page("?after=0", outsider!);
         expectError(res, 404, "not_found");
         expect(res.text).not.toContain("m1");
-        expectError(await call(base, "GET", `/v1/conversations/${conv}/messages`), 401, "unauthorized");
+        expectError(await call(server.url, "GET", `/v1/conversations/${conv}/messages`), 401, "unauthorized");
       });
     });
 
     describe("read marker", () => {
       test("moves forward only, never past the last message; unread counts others' messages after it", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         for (let i = 1; i <= 5; i++) await sendText(b!, conv, `b${i}`);
         await sendText(a!, conv, "mine"); // seq 6, a's own
@@ -269,7 +263,7 @@ for (const kind of targetKinds()) {
       });
 
       test("concurrent markers settle on the highest", async () => {
-        const [a, b] = await registerMany(base, 2);
+        const [a, b] = await registerMany(server.url, 2);
         const conv = await directConversation(a!, b!);
         for (let i = 1; i <= 30; i++) await sendText(b!, conv, `b${i}`, `r${i}`);
         const results = await Promise.all(
@@ -283,14 +277,14 @@ for (const kind of targetKinds()) {
       test.each([["-1", -1], ["a string", "5"], ["a fraction", 1.5], ["missing", undefined]])(
         "400 for a seq of %s",
         async (_what, seq) => {
-          const [a, b] = await registerMany(base, 2);
+          const [a, b] = await registerMany(server.url, 2);
           const conv = await directConversation(a!, b!);
           expectError(await a!.api.post(`/v1/conversations/${conv}/read`, seq === undefined ? {} : { seq }), 400, "invalid_request");
         },
       );
 
       test("a non-member gets 404", async () => {
-        const [a, b, outsider] = await registerMany(base, 3);
+        const [a, b, outsider] = await registerMany(server.url, 3);
         const conv = await directConversation(a!, b!);
         await sendText(a!, conv, "x");
         expectError(await outsider!.api.post(`/v1/conversations/${conv}/read`, { seq: 1 }), 404, "not_found");
@@ -299,7 +293,7 @@ for (const kind of targetKinds()) {
 
     describe("receipts", () => {
       test("per member, how far delivered and read; reading implies delivery", async () => {
-        const [a, b, c] = await registerMany(base, 3);
+        const [a, b, c] = await registerMany(server.url, 3);
         const conv = await group(a!, [b!, c!]);
         for (let i = 0; i < 4; i++) await sendText(a!, conv, `m${i}`);
         expect((await b!.api.post(`/v1/conversations/${conv}/read`, { seq: 3 })).status).toBe(200);
@@ -313,12 +307,12 @@ for (const kind of targetKinds()) {
       });
 
       test("a non-member gets 404 and no markers", async () => {
-        const [a, b, outsider] = await registerMany(base, 3);
+        const [a, b, outsider] = await registerMany(server.url, 3);
         const conv = await directConversation(a!, b!);
         const res = await outsider!.api.get(`/v1/conversations/${conv}/receipts`);
         expectError(res, 404, "not_found");
         expect(res.text).not.toContain(a!.id);
-        expectError(await call(base, "GET", `/v1/conversations/${conv}/receipts`), 401, "unauthorized");
+        expectError(await call(server.url, "GET", `/v1/conversations/${conv}/receipts`), 401, "unauthorized");
       });
     });
   });

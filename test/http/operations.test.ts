@@ -1,10 +1,10 @@
 // PROTOCOL.md "Errors" and "Operations": every failure in the contract's shape (never a 500),
 // body limits, unknown routes, /healthz, /openapi.json (a valid OpenAPI 3 document of every
 // route) and /docs.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { call, directConversation, expectError, registerMany, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 
 /** Every HTTP route of the server; the OpenAPI document must describe each of them. */
 const ROUTES: [method: string, path: string][] = [
@@ -27,44 +27,40 @@ const ROUTES: [method: string, path: string][] = [
 
 for (const kind of targetKinds()) {
   describe(`errors and operations [${kind}]`, () => {
-    let t: Target;
-    let base: string;
+    const server = useTarget(kind);
     let a: TestUser;
     let b: TestUser;
     let conv: string;
     beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-      [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       conv = await directConversation(a, b);
     });
-    afterAll(() => t?.stop());
 
     describe("request bodies", () => {
       test("malformed JSON: 400 invalid_request", async () => {
         for (const raw of ["{bad", "{\"username\": ", "", "{'single': 'quotes'}", "\u0000"]) {
-          expectError(await call(base, "POST", "/v1/auth/register", { raw }), 400, "invalid_request");
-          expectError(await call(base, "POST", `/v1/conversations/${conv}/messages`, { raw, token: a.accessToken }), 400, "invalid_request");
+          expectError(await call(server.url, "POST", "/v1/auth/register", { raw }), 400, "invalid_request");
+          expectError(await call(server.url, "POST", `/v1/conversations/${conv}/messages`, { raw, token: a.accessToken }), 400, "invalid_request");
         }
       });
 
       test("JSON that is not an object: 400 invalid_request", async () => {
         for (const raw of ["null", "42", "\"text\"", "[]", "true"]) {
-          expectError(await call(base, "POST", "/v1/auth/login", { raw }), 400, "invalid_request");
+          expectError(await call(server.url, "POST", "/v1/auth/login", { raw }), 400, "invalid_request");
         }
       });
 
       test("a body that is not declared JSON: 400 invalid_request", async () => {
         const json = JSON.stringify({ username: "someone", password: "password1" });
         for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
-          const res = await call(base, "POST", "/v1/auth/register", { raw: json, headers: { "Content-Type": type } });
+          const res = await call(server.url, "POST", "/v1/auth/register", { raw: json, headers: { "Content-Type": type } });
           expectError(res, 400, "invalid_request");
         }
       });
 
       test("Content-Type variants of JSON are accepted", async () => {
         for (const type of ["application/json; charset=utf-8", "application/json;charset=UTF-8", "application/vnd.api+json"]) {
-          const res = await call(base, "POST", "/v1/auth/login", {
+          const res = await call(server.url, "POST", "/v1/auth/login", {
             raw: JSON.stringify({ username: a.username, password: a.password }),
             headers: { "Content-Type": type },
           });
@@ -73,7 +69,7 @@ for (const kind of targetKinds()) {
       });
 
       test("wrong types: 400 with details naming each field", async () => {
-        const res = await call(base, "POST", "/v1/auth/register", { json: { username: ["x"], password: { p: 1 }, displayName: 5 } });
+        const res = await call(server.url, "POST", "/v1/auth/register", { json: { username: ["x"], password: { p: 1 }, displayName: 5 } });
         expectError(res, 400, "invalid_request");
         const fields = (res.body.error.details as { field: string }[]).map((d) => d.field).sort();
         expect(fields).toEqual(["displayName", "password", "username"]);
@@ -81,7 +77,7 @@ for (const kind of targetKinds()) {
 
       test("a body over the limit: 413 payload_too_large, with or without Content-Length", async () => {
         const big = JSON.stringify({ clientId: "big", body: { type: "text", text: "x".repeat(400_000) } });
-        const sized = await call(base, "POST", `/v1/conversations/${conv}/messages`, { raw: big, token: a.accessToken });
+        const sized = await call(server.url, "POST", `/v1/conversations/${conv}/messages`, { raw: big, token: a.accessToken });
         expectError(sized, 413, "payload_too_large");
 
         const bytes = new TextEncoder().encode(big);
@@ -91,7 +87,7 @@ for (const kind of targetKinds()) {
             c.close();
           },
         });
-        const res = await fetch(`${base}/v1/conversations/${conv}/messages`, {
+        const res = await fetch(`${server.url}/v1/conversations/${conv}/messages`, {
           method: "POST",
           headers: { "Content-Type": "application/json", Authorization: `Bearer ${a.accessToken}` },
           body: stream,
@@ -101,7 +97,7 @@ for (const kind of targetKinds()) {
         expect((await res.json()).error.code).toBe("payload_too_large");
 
         // on unauthenticated routes too
-        const reg = await call(base, "POST", "/v1/auth/register", { raw: JSON.stringify({ username: "x".repeat(300_000) }) });
+        const reg = await call(server.url, "POST", "/v1/auth/register", { raw: JSON.stringify({ username: "x".repeat(300_000) }) });
         expectError(reg, 413, "payload_too_large");
         // nothing was stored
         expect((await a.api.get(`/v1/conversations/${conv}`)).body.lastSeq).toBe(0);
@@ -129,17 +125,17 @@ for (const kind of targetKinds()) {
           ["PUT", `/v1/conversations/${conv}`],
           ["GET", `/v1/conversations/${conv}/nope`],
         ] as const) {
-          expectError(await call(base, method, path, { token: a.accessToken }), 404, "not_found");
+          expectError(await call(server.url, method, path, { token: a.accessToken }), 404, "not_found");
         }
       });
 
       test("GET /v1/ws: a foreign browser Origin is 403 forbidden; a plain GET is a 4xx in the error shape", async () => {
         // default configuration: only localhost origins may open sockets
-        const foreign = await call(base, "GET", "/v1/ws", {
+        const foreign = await call(server.url, "GET", "/v1/ws", {
           headers: { Origin: "https://evil.example", Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13" },
         });
         expectError(foreign, 403, "forbidden");
-        const plain = await call(base, "GET", "/v1/ws");
+        const plain = await call(server.url, "GET", "/v1/ws");
         expect(plain.status).toBeGreaterThanOrEqual(400);
         expect(plain.status).toBeLessThan(500);
         expect(typeof plain.body?.error?.code).toBe("string");
@@ -181,7 +177,7 @@ for (const kind of targetKinds()) {
         for (const token of [a.accessToken, undefined]) {
           for (const raw of method === "post" ? bodies : [undefined]) {
             for (const query of method === "get" ? queries : [""]) {
-              const res = await call(base, method.toUpperCase(), path + query, { token, raw });
+              const res = await call(server.url, method.toUpperCase(), path + query, { token, raw });
               const ok = res.status < 300;
               const shaped = typeof res.body?.error?.code === "string" && typeof res.body?.error?.message === "string";
               if (res.status >= 500 || (!ok && !shaped)) failures.push(`${method} ${path}${query} ${String(raw).slice(0, 40)} -> ${res.status} ${res.text.slice(0, 120)}`);
@@ -194,13 +190,13 @@ for (const kind of targetKinds()) {
 
     describe("operations", () => {
       test("GET /healthz: 200 {ok: true}", async () => {
-        const res = await call(base, "GET", "/healthz");
+        const res = await call(server.url, "GET", "/healthz");
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ ok: true });
       });
 
       test("GET /openapi.json: a valid OpenAPI 3 document listing every route", async () => {
-        const res = await call(base, "GET", "/openapi.json");
+        const res = await call(server.url, "GET", "/openapi.json");
         expect(res.status).toBe(200);
         const doc = res.body;
         expect(doc.openapi).toMatch(/^3\./);
@@ -231,7 +227,7 @@ for (const kind of targetKinds()) {
       });
 
       test("GET /docs: an HTML page for the document", async () => {
-        const res = await fetch(`${base}/docs`);
+        const res = await fetch(`${server.url}/docs`);
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toContain("text/html");
         const html = await res.text();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { KeyedBuckets } from "../../src/http/rate-limit.ts";
 import { call, expectError, register, uniqueName, type Res } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
-import { startTarget, targetKinds, tempDataDir, type Target } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
 
 function expectLimited(res: Res, maxSeconds = 60) {
   expectError(res, 429, "rate_limited");
@@ -20,11 +20,7 @@ const login = (base: string, username: string, password: string, headers: Record
 
 for (const kind of targetKinds()) {
   describe(`auth rate limits, defaults [${kind}]`, () => {
-    let t: Target;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-    });
-    afterAll(() => t?.stop());
+    const t = useTarget(kind);
 
     test("10 failed logins for a username: the 11th attempt is refused, even with the right password", async () => {
       const victim = await register(t.url);
@@ -47,11 +43,7 @@ for (const kind of targetKinds()) {
   });
 
   describe(`auth rate limits, failures per IP [${kind}]`, () => {
-    let t: Target;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-    });
-    afterAll(() => t?.stop());
+    const t = useTarget(kind);
 
     test("60 failed attempts from one address: then every auth request is refused for a while", async () => {
       const user = await register(t.url);

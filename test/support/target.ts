@@ -6,6 +6,7 @@
 // Adding a kind (e.g. "workers" under wrangler dev): extend TargetKind and KNOWN_TARGETS, and
 // start it in startTarget on an empty database with JWT_SECRET = TEST_JWT_SECRET (the token tests
 // forge tokens with it), the default rate limits, and `env` applied on top.
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,24 @@ export function tempDataDir(prefix = "parley-test-"): { dir: string; remove(): v
 }
 
 /** Starts a server of `kind` on a fresh database; `env` adds or overrides configuration. */
+/**
+ * A target of `kind` for the tests of the surrounding describe: started before them, stopped
+ * after. Its `url` can be read once the tests run.
+ */
+export function useTarget(kind: TargetKind, env: Record<string, string> = {}): { readonly url: string } {
+  let target: Target | undefined;
+  beforeAll(async () => {
+    target = await startTarget(kind, env);
+  });
+  afterAll(() => target?.stop());
+  return {
+    get url() {
+      if (!target) throw new Error("useTarget: read url inside a test, after beforeAll");
+      return target.url;
+    },
+  };
+}
+
 export async function startTarget(kind: TargetKind, env: Record<string, string> = {}): Promise<Target> {
   switch (kind) {
     case "bun":

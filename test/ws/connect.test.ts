@@ -1,10 +1,10 @@
 // PROTOCOL.md "Realtime" 1 and 8, "Close codes": hello/welcome, the hello timeout, bad tokens
 // (4001), a first frame that is not hello (4003), the Origin allowlist on the upgrade, heartbeat
 // and ping/pong.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { register, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, TEST_JWT_SECRET, type Target } from "../support/target.ts";
+import { startTarget, targetKinds, TEST_JWT_SECRET, useTarget } from "../support/target.ts";
 import { rawUpgradeRefused, Sockets, WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -26,29 +26,25 @@ const sessionIdOf = (token: string): string => JSON.parse(atob(token.split(".")[
 
 for (const kind of targetKinds()) {
   describe(`ws connect [${kind}]`, () => {
-    let t: Target;
-    let base: string;
+    const server = useTarget(kind);
     let alice: TestUser;
     beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-      alice = await register(base);
+      alice = await register(server.url);
     });
-    afterAll(() => t?.stop());
 
     test("hello → welcome with the user id and heartbeatMs; the rid is echoed", async () => {
-      const c = await sockets.open(base);
+      const c = await sockets.open(server.url);
       c.send({ t: "hello", rid: "h-1", token: alice.accessToken, device: "phone" });
       const welcome = await c.waitFor((f) => f.t === "welcome");
       expect(welcome).toEqual({ t: "welcome", rid: "h-1", user: alice.id, heartbeatMs: expect.any(Number) });
       expect(welcome.heartbeatMs).toBeGreaterThan(0);
       // without device or rid it works too
-      const d = await sockets.open(base);
+      const d = await sockets.open(server.url);
       expect(await d.hello(alice.accessToken)).toEqual({ t: "welcome", user: alice.id, heartbeatMs: welcome.heartbeatMs });
     });
 
     test("a token that is not a valid JWT → close 4001", async () => {
-      const c = await sockets.open(base);
+      const c = await sockets.open(server.url);
       c.send({ t: "hello", token: "not-a-token" });
       expect((await c.closedWithin()).code).toBe(4001);
       expect(c.all((f) => f.t === "welcome")).toHaveLength(0);
@@ -59,23 +55,23 @@ for (const kind of targetKinds()) {
       const now = Math.floor(Date.now() / 1000);
       // control: a forged but valid token is accepted, so the rejections below are about exp/aud
       const valid = await forge({ sub: alice.id, sid, iat: now - 10, exp: now + 600 });
-      expect((await (await sockets.open(base)).hello(valid)).user).toBe(alice.id);
+      expect((await (await sockets.open(server.url)).hello(valid)).user).toBe(alice.id);
 
       const expired = await forge({ sub: alice.id, sid, iat: now - 3600, exp: now - 1800 });
-      const c = await sockets.open(base);
+      const c = await sockets.open(server.url);
       c.send({ t: "hello", token: expired });
       expect((await c.closedWithin()).code).toBe(4001);
 
       const foreign = await forge({ sub: alice.id, sid, iat: now - 10, exp: now + 600, aud: "someone-else" });
-      const d = await sockets.open(base);
+      const d = await sockets.open(server.url);
       d.send({ t: "hello", token: foreign });
       expect((await d.closedWithin()).code).toBe(4001);
     });
 
     test("the access token of a login that logged out → close 4001", async () => {
-      const bob = await register(base);
+      const bob = await register(server.url);
       expect((await bob.api.post("/v1/auth/logout")).status).toBeLessThan(300);
-      const c = await sockets.open(base);
+      const c = await sockets.open(server.url);
       c.send({ t: "hello", token: bob.accessToken });
       expect((await c.closedWithin()).code).toBe(4001);
     });
@@ -86,7 +82,7 @@ for (const kind of targetKinds()) {
         { t: "sync", rid: "x", conv: "c", after: 0 },
         { t: "ping", rid: "x" },
       ]) {
-        const c = await sockets.open(base);
+        const c = await sockets.open(server.url);
         c.send(frame);
         expect({ frame: frame.t, code: (await c.closedWithin()).code }).toEqual({ frame: frame.t, code: 4003 });
         expect(c.all((f) => f.t === "ack" || f.t === "msgs" || f.t === "pong")).toHaveLength(0);
@@ -94,9 +90,9 @@ for (const kind of targetKinds()) {
     });
 
     test("frames pipelined right behind hello are served once it is accepted", async () => {
-      const bob = await register(base);
+      const bob = await register(server.url);
       const conv = (await alice.api.post("/v1/conversations", { kind: "group", title: "p", members: [bob.id] })).body.id;
-      const c = await sockets.open(base);
+      const c = await sockets.open(server.url);
       c.send({ t: "hello", token: alice.accessToken });
       c.send({ t: "send", rid: "p-send", conv, clientId: "piped", body: { type: "text", text: "right away" } });
       c.send({ t: "sync", rid: "p-sync", conv, after: 0 });
@@ -110,13 +106,13 @@ for (const kind of targetKinds()) {
     });
 
     test("a second hello on an authenticated connection → close 4003", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       c.send({ t: "hello", token: alice.accessToken });
       expect((await c.closedWithin()).code).toBe(4003);
     });
 
     test("ping → pong with the same rid (string or number), and without rid", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       expect(await c.request({ t: "ping", rid: "p-1" })).toEqual({ t: "pong", rid: "p-1" });
       expect(await c.request({ t: "ping", rid: 42 })).toEqual({ t: "pong", rid: 42 });
       c.send({ t: "ping" });
@@ -126,17 +122,17 @@ for (const kind of targetKinds()) {
     test("Origin: a localhost origin and no Origin at all are accepted, a foreign one is refused with 403", async () => {
       // ALLOWED_ORIGINS unset on this server: development mode, any localhost origin
       for (const origin of ["http://localhost:5173", "http://127.0.0.1:8080", undefined]) {
-        const c = await sockets.open(base, { origin });
+        const c = await sockets.open(server.url, { origin });
         expect((await c.hello(alice.accessToken)).user).toBe(alice.id);
       }
-      const res = await rawUpgradeRefused(base, { Origin: "https://evil.example" });
+      const res = await rawUpgradeRefused(server.url, { Origin: "https://evil.example" });
       expect(res.status).toBe(403);
       expect(res.headers["content-type"]).toContain("application/json");
       const body = JSON.parse(res.body);
       expect(body.error.code).toBe("forbidden");
       expect(typeof body.error.message).toBe("string");
       expect(body.error.message.length).toBeGreaterThan(0);
-      await expect(WsClient.connect(base, { origin: "https://evil.example" })).rejects.toThrow();
+      await expect(WsClient.connect(server.url, { origin: "https://evil.example" })).rejects.toThrow();
     });
   });
 }

@@ -1,9 +1,9 @@
 // PROTOCOL.md "Realtime" 9: malformed frames get invalid_request (with their rid when they had
 // one) and the connection stays usable; frames over the size limit close with 1009 while 64 KiB
 // is accepted; binary frames are a protocol violation (4003).
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { group, register, registerMany, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { startTarget, targetKinds, useTarget } from "../support/target.ts";
 import { Sockets, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -27,18 +27,14 @@ function frameOfSize(frame: Record<string, unknown>, bytes: number): string {
 
 for (const kind of targetKinds()) {
   describe(`ws frames [${kind}]`, () => {
-    let t: Target;
-    let base: string;
+    const server = useTarget(kind);
     let alice: TestUser;
     beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-      alice = await register(base);
+      alice = await register(server.url);
     });
-    afterAll(() => t?.stop());
 
     test("invalid JSON → error invalid_request (no rid), the connection stays usable", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       for (const raw of ["{not json", "", "[1, 2", '"just a string', "nul"]) {
         c.sendRaw(raw);
         const err = await c.waitFor((f) => f.t === "error");
@@ -49,7 +45,7 @@ for (const kind of targetKinds()) {
     });
 
     test("JSON that is not a frame object (array, number, null, no t) → invalid_request", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       for (const raw of ["[]", "42", "null", '"ping"', '{"rid":"no-t"}']) {
         c.sendRaw(raw);
         const err = await c.waitFor((f) => f.t === "error");
@@ -61,7 +57,7 @@ for (const kind of targetKinds()) {
     });
 
     test("unknown t → invalid_request, with the rid when there was one", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       expect(await c.request({ t: "teleport", rid: "u-1" })).toMatchObject({ t: "error", rid: "u-1", code: "invalid_request" });
       expect(await c.request({ t: "welcome", rid: 7 })).toMatchObject({ t: "error", rid: 7, code: "invalid_request" });
       c.send({ t: "teleport" });
@@ -71,9 +67,9 @@ for (const kind of targetKinds()) {
     });
 
     test("failed validation → invalid_request with details, the rid when there was one", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const c = await sockets.hello(base, a.accessToken);
+      const c = await sockets.hello(server.url, a.accessToken);
       const bad = [
         { t: "send", conv, clientId: "x" }, // no body
         { t: "send", conv, clientId: "x", body: { type: "text", text: "" } }, // empty text
@@ -102,10 +98,10 @@ for (const kind of targetKinds()) {
     });
 
     test("a 64 KiB frame is accepted (a send of 16,000 three-byte characters, padded)", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const c = await sockets.hello(base, a.accessToken);
-      const bWs = await sockets.hello(base, b.accessToken);
+      const c = await sockets.hello(server.url, a.accessToken);
+      const bWs = await sockets.hello(server.url, b.accessToken);
       const text = "€".repeat(16_000);
       c.sendRaw(frameOfSize({ t: "send", rid: "big", conv, clientId: "big-1", body: { type: "text", text } }, 64 * 1024));
       const ack = await c.waitFor((f) => f.rid === "big");
@@ -117,7 +113,7 @@ for (const kind of targetKinds()) {
     });
 
     test("a frame over the size limit → close 1009 (also before hello)", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       // the default limit is 256 KiB: just under it is fine, 1 MiB is not
       c.sendRaw(frameOfSize({ t: "ping", rid: "under" }, 250 * 1024));
       await c.waitFor((f) => f.rid === "under");
@@ -125,18 +121,18 @@ for (const kind of targetKinds()) {
       expect((await c.closedWithin()).code).toBe(1009);
       expect(c.all((f) => f.rid === "over")).toHaveLength(0);
 
-      const early = await sockets.open(base);
+      const early = await sockets.open(server.url);
       early.sendRaw("x".repeat(1024 * 1024));
       expect((await early.closedWithin()).code).toBe(1009);
     });
 
     test("a binary frame → close 4003 (also before hello)", async () => {
-      const c = await sockets.hello(base, alice.accessToken);
+      const c = await sockets.hello(server.url, alice.accessToken);
       c.sendRaw(new TextEncoder().encode(JSON.stringify({ t: "ping", rid: "bin" })));
       expect((await c.closedWithin()).code).toBe(4003);
       expect(c.all((f) => f.rid === "bin")).toHaveLength(0);
 
-      const early = await sockets.open(base);
+      const early = await sockets.open(server.url);
       early.sendRaw(new Uint8Array([1, 2, 3]));
       expect((await early.closedWithin()).code).toBe(4003);
     });

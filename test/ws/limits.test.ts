@@ -1,9 +1,9 @@
 // Per-connection limits: the frame rate limit (rate_limited errors, then 4009 for persistent
 // abuse) and the slow reader (PROTOCOL.md "Realtime" 4: close with 4008 rather than skip).
 // Both need special configuration, so they run on dedicated Bun servers.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { group, registerMany, type TestUser } from "../support/api.ts";
-import { startTarget, type Target } from "../support/target.ts";
+import { useTarget } from "../support/target.ts";
 import { RawWsClient, Sockets, type Frame } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -17,11 +17,7 @@ afterEach(() => {
 describe("ws rate limit [bun]", () => {
   const RATE = 5;
   const BURST = 5;
-  let t: Target;
-  beforeAll(async () => {
-    t = await startTarget("bun", { WS_FRAMES_PER_SEC: String(RATE), WS_FRAME_BURST: String(BURST) });
-  });
-  afterAll(() => t?.stop());
+  const t = useTarget("bun", { WS_FRAMES_PER_SEC: String(RATE), WS_FRAME_BURST: String(BURST) });
 
   test("a burst beyond WS_FRAME_BURST gets rate_limited errors (with rids); nothing rejected is stored; it recovers", async () => {
     const [a, b] = (await registerMany(t.url, 2)) as [TestUser, TestUser];
@@ -78,11 +74,7 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 describe("ws backpressure [bun]", () => {
   // The smallest send buffer the configuration allows; the default heartbeat (30 s), so nothing
   // here is closed for being idle while this process is busy with 10 MB.
-  let t: Target;
-  beforeAll(async () => {
-    t = await startTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024) });
-  });
-  afterAll(() => t?.stop());
+  const t = useTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024) });
 
   test("readers that keep reading get a 10 MB burst and a 10 MB catch-up through a 64 KiB send buffer", async () => {
     const COUNT = 600;
@@ -108,11 +100,7 @@ describe("ws backpressure [bun]", () => {
 describe("ws slow reader [bun]", () => {
   // A short heartbeat: a socket that does not drain for heartbeatMs is too slow.
   const HB = 300;
-  let t: Target;
-  beforeAll(async () => {
-    t = await startTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024), HEARTBEAT_MS: String(HB) });
-  });
-  afterAll(() => t?.stop());
+  const t = useTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024), HEARTBEAT_MS: String(HB) });
 
   test("a reader that stops reading is closed with 4008; every msg it got before is in order without a gap", async () => {
     const COUNT = 400;

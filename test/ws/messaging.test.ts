@@ -2,9 +2,9 @@
 // every member (the sender's other devices too, never the sending connection), HTTP sends pushed
 // the same way, idempotent clientIds, ordering without gaps under concurrent senders, and
 // non-members who can neither send into nor hear from a conversation.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { group, registerMany, sendText, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 import { Sockets, type Frame, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -16,22 +16,16 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 for (const kind of targetKinds()) {
   describe(`ws messaging [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
     test("send → ack (rid, conv, clientId, seq, id, ts) after the commit; msg to every other device, not the sender's connection", async () => {
-      const [a, b, c] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, c] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(a, [b, c]);
-      const aPhone = await sockets.hello(base, a.accessToken, { device: "phone", label: "a-phone" });
-      const aLaptop = await sockets.hello(base, a.accessToken, { device: "laptop", label: "a-laptop" });
-      const bPhone = await sockets.hello(base, b.accessToken, { device: "phone", label: "b-phone" });
-      const bLaptop = await sockets.hello(base, b.accessToken, { device: "laptop", label: "b-laptop" });
-      const cOnly = await sockets.hello(base, c.accessToken, { label: "c" });
+      const aPhone = await sockets.hello(server.url, a.accessToken, { device: "phone", label: "a-phone" });
+      const aLaptop = await sockets.hello(server.url, a.accessToken, { device: "laptop", label: "a-laptop" });
+      const bPhone = await sockets.hello(server.url, b.accessToken, { device: "phone", label: "b-phone" });
+      const bLaptop = await sockets.hello(server.url, b.accessToken, { device: "laptop", label: "b-laptop" });
+      const cOnly = await sockets.hello(server.url, c.accessToken, { label: "c" });
 
       const before = Date.now();
       const ack = await aPhone.request({ t: "send", rid: "s-1", conv, clientId: "cid-1", body: { type: "text", text: "hello all" } });
@@ -52,19 +46,19 @@ for (const kind of targetKinds()) {
     });
 
     test("HTTP sends push the same msg frames to every connected device, the sender's included", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const aWs = await sockets.hello(base, a.accessToken, { label: "a" });
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const aWs = await sockets.hello(server.url, a.accessToken, { label: "a" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
       const sent = await sendText(a, conv, "via http", "http-1");
       for (const r of [aWs, bWs]) expect(await r.waitFor((f) => f.t === "msg")).toEqual({ t: "msg", ...sent });
     });
 
     test("a repeated clientId gets the original ack (same seq and id); nothing is delivered twice", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const aWs = await sockets.hello(base, a.accessToken, { label: "a" });
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const aWs = await sockets.hello(server.url, a.accessToken, { label: "a" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
 
       const first = await aWs.sendText(conv, "original", "dup-1");
       expect(first.t).toBe("ack");
@@ -83,13 +77,13 @@ for (const kind of targetKinds()) {
     });
 
     test("duplicate-send storm across reconnects: every ack names the original, one msg each", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
       const clientIds = range(1, 5).map((i) => `storm-${i}`);
       const acks = new Map<string, Set<string>>();
       for (let round = 0; round < 4; round++) {
-        const aWs = await sockets.hello(base, a.accessToken, { device: "storm", label: `a-round-${round}` });
+        const aWs = await sockets.hello(server.url, a.accessToken, { device: "storm", label: `a-round-${round}` });
         // every clientId several times at once, in one burst (they share group-commit batches)
         const answers = await Promise.all(clientIds.flatMap((id) => range(1, 3).map(() => aWs.sendText(conv, `text ${id}`, id))));
         for (const ack of answers) {
@@ -115,14 +109,14 @@ for (const kind of targetKinds()) {
     });
 
     test("concurrent senders on several sockets and HTTP: every receiver sees 1..n in order, no gaps, no duplicates", async () => {
-      const users = (await registerMany(base, 4)) as TestUser[];
+      const users = (await registerMany(server.url, 4)) as TestUser[];
       const [owner, ...rest] = users as [TestUser, ...TestUser[]];
       const conv = await group(owner, rest);
       const receivers: WsClient[] = [];
       const senders: WsClient[] = [];
       for (const [i, u] of users.entries()) {
-        receivers.push(await sockets.hello(base, u.accessToken, { device: "reader", label: `reader-${i}` }));
-        senders.push(await sockets.hello(base, u.accessToken, { device: "writer", label: `writer-${i}` }));
+        receivers.push(await sockets.hello(server.url, u.accessToken, { device: "reader", label: `reader-${i}` }));
+        senders.push(await sockets.hello(server.url, u.accessToken, { device: "writer", label: `writer-${i}` }));
       }
       const PER_SOCKET = 25;
       const PER_HTTP = 15;
@@ -164,11 +158,11 @@ for (const kind of targetKinds()) {
     });
 
     test("a burst of sends on one socket is committed in the order it was sent", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
       const other = await group(a, [b], "other");
-      const aWs = await sockets.hello(base, a.accessToken);
-      const bWs = await sockets.hello(base, b.accessToken);
+      const aWs = await sockets.hello(server.url, a.accessToken);
+      const bWs = await sockets.hello(server.url, b.accessToken);
       // interleaved with sends into another conversation and pings, none awaited
       const acks = await Promise.all(
         range(1, 60).map((i) => {
@@ -185,10 +179,10 @@ for (const kind of targetKinds()) {
     });
 
     test("non-members: send → error not_found with the rid; they hear nothing of the conversation", async () => {
-      const [a, b, outsider] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, outsider] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(a, [b]);
-      const out = await sockets.hello(base, outsider.accessToken, { label: "outsider" });
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const out = await sockets.hello(server.url, outsider.accessToken, { label: "outsider" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
 
       const err = await out.request({ t: "send", rid: "nm-1", conv, clientId: "x", body: { type: "text", text: "let me in" } });
       expect(err).toEqual({ t: "error", rid: "nm-1", code: "not_found", message: expect.any(String) });

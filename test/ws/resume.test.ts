@@ -1,9 +1,9 @@
 // PROTOCOL.md "Realtime" 2 and 4: hello `cursors` resume a conversation before any live message
 // of it, and on one connection a conversation's msg frames are strictly increasing without gaps,
 // even while a receiver keeps reconnecting in the middle of a stream of sends.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { group, registerMany, sendText, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 import { Sockets, type Frame, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -15,22 +15,16 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 
 for (const kind of targetKinds()) {
   describe(`ws resume [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
     test("cursors: everything after the cursor first, in order, then live messages; other conversations too", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const one = await group(a, [b], "one");
       const two = await group(a, [b], "two");
       for (let i = 1; i <= 7; i++) await sendText(a, one, `one ${i}`);
       for (let i = 1; i <= 3; i++) await sendText(a, two, `two ${i}`);
 
-      const bWs = await sockets.hello(base, b.accessToken, { cursors: { [one]: 4, [two]: 0 } });
+      const bWs = await sockets.hello(server.url, b.accessToken, { cursors: { [one]: 4, [two]: 0 } });
       await bWs.waitForCount((f) => f.t === "msg", 3 + 3);
       expect(seqs(msgsOf(bWs, one))).toEqual([5, 6, 7]);
       expect(seqs(msgsOf(bWs, two))).toEqual([1, 2, 3]);
@@ -42,18 +36,18 @@ for (const kind of targetKinds()) {
       await bWs.waitFor((f) => f.t === "msg" && f.seq === 8);
       expect(seqs(msgsOf(bWs, one))).toEqual([5, 6, 7, 8]);
       // a cursor at the end sends nothing old
-      const fresh = await sockets.hello(base, b.accessToken, { cursors: { [one]: 8 } });
+      const fresh = await sockets.hello(server.url, b.accessToken, { cursors: { [one]: 8 } });
       await sendText(a, one, "one 9");
       await fresh.waitFor((f) => f.t === "msg" && f.seq === 9);
       expect(seqs(msgsOf(fresh, one))).toEqual([9]);
     });
 
     test("more than one page of backlog (450 messages) is resumed completely, in order", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const aWs = await sockets.hello(base, a.accessToken);
+      const aWs = await sockets.hello(server.url, a.accessToken);
       await Promise.all(range(1, 450).map((i) => aWs.sendText(conv, `m${i}`, `c${i}`)));
-      const bWs = await sockets.hello(base, b.accessToken, { cursors: { [conv]: 10 } });
+      const bWs = await sockets.hello(server.url, b.accessToken, { cursors: { [conv]: 10 } });
       // live messages sent while it catches up wait behind the backlog
       const live = Promise.all(range(1, 20).map((i) => aWs.sendText(conv, `live ${i}`)));
       await live;
@@ -63,13 +57,13 @@ for (const kind of targetKinds()) {
     });
 
     test("cursors naming a conversation the user is not in: an error frame, the connection and other cursors go on", async () => {
-      const [a, b, outsider] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, outsider] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const secret = await group(a, [b], "secret");
       const mine = await group(outsider, [a], "mine");
       await sendText(a, secret, "classified");
       await sendText(a, mine, "hello outsider");
 
-      const out = await sockets.hello(base, outsider.accessToken, { cursors: { [secret]: 0, [mine]: 0, "no-such-conv": 0 } });
+      const out = await sockets.hello(server.url, outsider.accessToken, { cursors: { [secret]: 0, [mine]: 0, "no-such-conv": 0 } });
       const errors = await out.waitForCount((f) => f.t === "error", 2);
       expect(errors.map((e) => e.code)).toEqual(["not_found", "not_found"]);
       expect(errors.map((e) => e.conv).sort()).toEqual(["no-such-conv", secret].sort());
@@ -86,14 +80,14 @@ for (const kind of targetKinds()) {
     });
 
     test("a device that sends while it catches up: its own sends come back only as acks; msgs and acks together have no gap", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
       // a backlog of more than one page
       await Promise.all(range(1, 250).map((i) => bWs.sendText(conv, `backlog ${i}`)));
       let cursor = 0;
       for (let round = 0; round < 4; round++) {
-        const aWs = await sockets.hello(base, a.accessToken, { device: "a", label: `a#${round}`, cursors: { [conv]: cursor } });
+        const aWs = await sockets.hello(server.url, a.accessToken, { device: "a", label: `a#${round}`, cursors: { [conv]: cursor } });
         // sends from this very connection race its own catch-up, and b keeps sending too
         const [mine] = await Promise.all([
           Promise.all(range(1, 20).map((i) => aWs.sendText(conv, `a ${round}/${i}`))),
@@ -116,10 +110,10 @@ for (const kind of targetKinds()) {
     });
 
     test("resume-before-live race: receivers reconnect with their cursor while 300 messages stream in over WS and HTTP", async () => {
-      const [sender, r1, r2] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [sender, r1, r2] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(sender, [r1, r2]);
       const TOTAL = 300;
-      const senderWs = await sockets.hello(base, sender.accessToken, { label: "sender" });
+      const senderWs = await sockets.hello(server.url, sender.accessToken, { label: "sender" });
 
       let sent = 0;
       let sendingDone = false;
@@ -144,7 +138,7 @@ for (const kind of targetKinds()) {
         for (let round = 0; ; round++) {
           const cursor = held.length === 0 ? 0 : held[held.length - 1]!;
           // the first connection comes without a cursor, as a fresh device would
-          const c = await sockets.hello(base, user.accessToken, {
+          const c = await sockets.hello(server.url, user.accessToken, {
             device: label,
             label: `${label}#${round}`,
             ...(round === 0 ? {} : { cursors: { [conv]: cursor } }),

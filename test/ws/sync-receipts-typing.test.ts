@@ -1,9 +1,9 @@
 // PROTOCOL.md "Realtime" 5–7: sync → msgs paging; recv/read receipts (cumulative, never back,
 // to other members and the reader's other devices but not the reading connection) and what
 // GET /v1/conversations and /receipts then say; typing relayed to the others, rate-limited.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { group, registerMany, sendText, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, type Target } from "../support/target.ts";
+import { targetKinds, useTarget } from "../support/target.ts";
 import { Sockets, type Frame, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -14,19 +14,13 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 
 for (const kind of targetKinds()) {
   describe(`ws sync, receipts, typing [${kind}]`, () => {
-    let t: Target;
-    let base: string;
-    beforeAll(async () => {
-      t = await startTarget(kind);
-      base = t.url;
-    });
-    afterAll(() => t?.stop());
+    const server = useTarget(kind);
 
     test("sync → msgs: after/limit/hasMore paging, the same items as HTTP history", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
       for (let i = 1; i <= 5; i++) await sendText(a, conv, `m${i}`);
-      const bWs = await sockets.hello(base, b.accessToken);
+      const bWs = await sockets.hello(server.url, b.accessToken);
 
       const p1 = await bWs.request({ t: "sync", rid: "y1", conv, after: 0, limit: 2 });
       expect(Object.keys(p1).sort()).toEqual(["conv", "hasMore", "items", "rid", "t"]);
@@ -53,13 +47,13 @@ for (const kind of targetKinds()) {
     });
 
     test("recv/read: cumulative, never back; receipts go to other members and the reader's other devices, not the reader", async () => {
-      const [a, b, c] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, c] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(a, [b, c]);
       for (let i = 1; i <= 5; i++) await sendText(a, conv, `m${i}`);
-      const aWs = await sockets.hello(base, a.accessToken, { label: "a" });
-      const cWs = await sockets.hello(base, c.accessToken, { label: "c" });
-      const reader = await sockets.hello(base, b.accessToken, { device: "phone", label: "b-phone" });
-      const other = await sockets.hello(base, b.accessToken, { device: "laptop", label: "b-laptop" });
+      const aWs = await sockets.hello(server.url, a.accessToken, { label: "a" });
+      const cWs = await sockets.hello(server.url, c.accessToken, { label: "c" });
+      const reader = await sockets.hello(server.url, b.accessToken, { device: "phone", label: "b-phone" });
+      const other = await sockets.hello(server.url, b.accessToken, { device: "laptop", label: "b-laptop" });
       const receipts = (ws: WsClient) => ws.all((f) => f.t === "receipt");
 
       reader.send({ t: "recv", conv, seq: 3 });
@@ -95,10 +89,10 @@ for (const kind of targetKinds()) {
     });
 
     test("unread in GET /v1/conversations follows read frames; reading your own messages is not needed", async () => {
-      const [a, b] = (await registerMany(base, 2)) as [TestUser, TestUser];
+      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await group(a, [b]);
-      const aWs = await sockets.hello(base, a.accessToken, { label: "a" });
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
+      const aWs = await sockets.hello(server.url, a.accessToken, { label: "a" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
       for (let i = 1; i <= 4; i++) await aWs.sendText(conv, `from a ${i}`);
       await bWs.sendText(conv, "from b"); // seq 5
       const summary = async (u: TestUser) => (await u.api.get("/v1/conversations")).body.items.find((i: { id: string }) => i.id === conv);
@@ -119,11 +113,11 @@ for (const kind of targetKinds()) {
     });
 
     test("recv/read into a conversation of others: error not_found with the rid; nobody hears of it", async () => {
-      const [a, b, outsider] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, outsider] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(a, [b]);
       await sendText(a, conv, "x");
-      const aWs = await sockets.hello(base, a.accessToken);
-      const out = await sockets.hello(base, outsider.accessToken);
+      const aWs = await sockets.hello(server.url, a.accessToken);
+      const out = await sockets.hello(server.url, outsider.accessToken);
       expect(await out.request({ t: "read", rid: "rd", conv, seq: 1 })).toMatchObject({ t: "error", rid: "rd", code: "not_found" });
       expect(await out.request({ t: "recv", rid: "rc", conv, seq: 1 })).toMatchObject({ t: "error", rid: "rc", code: "not_found" });
       expect(await out.request({ t: "typing", rid: "ty", conv })).toMatchObject({ t: "error", rid: "ty", code: "not_found" });
@@ -132,13 +126,13 @@ for (const kind of targetKinds()) {
     });
 
     test("typing: relayed to the other members (not the typer's devices), at most once per second per conversation", async () => {
-      const [a, b, c] = (await registerMany(base, 3)) as [TestUser, TestUser, TestUser];
+      const [a, b, c] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await group(a, [b, c], "one");
       const conv2 = await group(a, [b], "two");
-      const typer = await sockets.hello(base, a.accessToken, { device: "phone", label: "a-phone" });
-      const typerOther = await sockets.hello(base, a.accessToken, { device: "laptop", label: "a-laptop" });
-      const bWs = await sockets.hello(base, b.accessToken, { label: "b" });
-      const cWs = await sockets.hello(base, c.accessToken, { label: "c" });
+      const typer = await sockets.hello(server.url, a.accessToken, { device: "phone", label: "a-phone" });
+      const typerOther = await sockets.hello(server.url, a.accessToken, { device: "laptop", label: "a-laptop" });
+      const bWs = await sockets.hello(server.url, b.accessToken, { label: "b" });
+      const cWs = await sockets.hello(server.url, c.accessToken, { label: "c" });
       const typing = (ws: WsClient, cv: string) => ws.all((f) => f.t === "typing" && f.conv === cv);
 
       typer.send({ t: "typing", conv });
