@@ -7,6 +7,7 @@ import type { Connection } from "../../realtime/connection.ts";
 import type { Hub } from "../../realtime/hub.ts";
 import { originAllowed } from "../../realtime/origin.ts";
 import type { Session } from "../../realtime/session.ts";
+import { Outbox } from "./outbox.ts";
 
 export interface BunWebSocketOptions {
   allowedOrigins?: readonly string[];
@@ -30,14 +31,24 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     throw new AppError("invalid_request", "expected a WebSocket upgrade");
   };
 
+  const congested = (ws: ServerWebSocket<SocketData>) => outbox.bufferedAmount(ws) > options.maxBufferedBytes / 2;
+  // Frames queued in the outbox count as buffered: once written, delivery waiting on them goes on.
+  const outbox = new Outbox<SocketData>((ws) => {
+    if (!congested(ws)) ws.data.session?.drained();
+  });
   const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
     id,
     send(text) {
-      // 0: dropped; -1: queued behind backpressure. Either way the no-gap promise needs room.
-      return ws.send(text) !== 0 && ws.getBufferedAmount() <= options.maxBufferedBytes;
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      outbox.send(ws, text);
+      // The no-gap promise needs room: past the limit the socket counts as too slow.
+      return outbox.bufferedAmount(ws) <= options.maxBufferedBytes;
     },
-    congested: () => ws.getBufferedAmount() > options.maxBufferedBytes / 2,
-    close: (code, reason) => ws.close(code, reason),
+    congested: () => congested(ws),
+    close: (code, reason) => {
+      outbox.flushSocket(ws);
+      ws.close(code, reason);
+    },
   });
 
   const websocket: WebSocketHandler<SocketData> = {

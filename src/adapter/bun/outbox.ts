@@ -1,0 +1,52 @@
+// Frames for Bun sockets, written once per event-loop turn and socket. Outside Bun's own
+// callbacks every ws.send() is a write of its own; a committed batch sends many frames to the
+// same sockets (acks to the senders, messages to the readers), so they are queued and written
+// together under ws.cork(), one write per socket instead of one per frame.
+import type { ServerWebSocket } from "bun";
+
+interface Queued {
+  frames: string[];
+  /** characters queued: an estimate of the bytes this socket is about to buffer */
+  size: number;
+}
+
+export class Outbox<T> {
+  readonly #queued = new Map<ServerWebSocket<T>, Queued>();
+  #scheduled = false;
+
+  /** `flushed` runs after a socket's frames were handed to it (its queue went down). */
+  constructor(private readonly flushed: (ws: ServerWebSocket<T>) => void = () => {}) {}
+
+  /** Queues a frame for the socket; written at the end of this event-loop turn. */
+  send(ws: ServerWebSocket<T>, text: string): void {
+    let q = this.#queued.get(ws);
+    if (!q) this.#queued.set(ws, (q = { frames: [], size: 0 }));
+    q.frames.push(text);
+    q.size += text.length;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** What the socket holds and will hold: its send buffer plus the frames queued here. */
+  bufferedAmount(ws: ServerWebSocket<T>): number {
+    return ws.getBufferedAmount() + (this.#queued.get(ws)?.size ?? 0);
+  }
+
+  /** Writes the socket's queued frames now (before it closes, so they go out first). */
+  flushSocket(ws: ServerWebSocket<T>): void {
+    const q = this.#queued.get(ws);
+    if (!q) return;
+    this.#queued.delete(ws);
+    ws.cork(() => {
+      for (const frame of q.frames) ws.send(frame);
+    });
+    this.flushed(ws);
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    for (const ws of [...this.#queued.keys()]) this.flushSocket(ws);
+  }
+}
