@@ -147,13 +147,21 @@ export class OrderedDelivery {
 
   async #fill(conv: string, stream: Stream): Promise<void> {
     stream.filling = true;
+    // The page read last and how far into it the socket took us: a socket that backs up mid-page
+    // goes on with the rest once drained, without reading the page again.
+    let page: MessagePage = { items: [], hasMore: true };
+    let next = 0;
     try {
       for (;;) {
         while (this.#congested()) await this.deps.backpressure!.drained();
         if (stream.fromStore) {
-          const page = await this.deps.fetch(conv, stream.lastSent ?? 0, PAGE);
+          if (next === page.items.length) {
+            page = await this.deps.fetch(conv, stream.lastSent ?? 0, PAGE);
+            next = 0;
+          }
           let stalled = false;
-          for (const m of page.items) {
+          for (; next < page.items.length; next++) {
+            const m = page.items[next]!;
             if (m.seq !== (stream.lastSent ?? 0) + 1) continue;
             const own = stream.own.has(m.seq) || this.deps.isOwn?.(m) === true;
             if (!own && this.#congested()) {
@@ -164,6 +172,8 @@ export class OrderedDelivery {
           }
           if (stalled || page.hasMore) continue;
           stream.fromStore = false;
+          page = { items: [], hasMore: true };
+          next = 0;
         }
         const released = this.#releaseHeld(stream);
         if (released === "failed") return;
