@@ -29,6 +29,28 @@ const toMessage = (r: MessageRow): Message => ({
 const DEFAULT_MAX_PARAMS = 3000;
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+/**
+ * Rows as JSON arrays for json_each(?), cut so one parameter stays far below D1's 2 MB limit
+ * on a string (a row is at most one message body of 16,000 characters, escaped).
+ */
+const MAX_JSON_CHARS = 500_000;
+function jsonChunks(rows: unknown[][]): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (part.length > 0 && size + json.length > MAX_JSON_CHARS) {
+      out.push(`[${part.join(",")}]`);
+      part = [];
+      size = 0;
+    }
+    part.push(json);
+    size += json.length + 1;
+  }
+  if (part.length > 0) out.push(`[${part.join(",")}]`);
+  return out;
+}
 /** bound parameters per row of a multi-row `members` insert (one per column) */
 const MEMBER_PARAMS = Object.keys(getTableColumns(members)).length;
 
@@ -248,37 +270,40 @@ export class SqlStore implements Store {
     // insert the messages whose (conv, sender, clientId) is not stored yet, numbered on from their
     // conversation's highest seq in batch order, returning the seqs taken; move last_seq up to
     // the new highest. The seq is taken under the write lock, so processes sharing the file
-    // never collide. Query builders around raw SQL fragments: drizzle's D1 batch cannot bind raw
-    // SQL items.
+    // never collide. The rows travel as one JSON parameter (json_each), so the SQL text is the
+    // same for every batch and D1's limit of 100 parameters does not cut batches into pieces.
     const keyOf = (m: NewMessage) => `${m.conv}\n${m.sender}\n${m.clientId}`;
     // A clientId repeated within the batch: the first one counts, as if sent one after the other.
     const first = new Map<string, NewMessage>();
     for (const m of batch) if (!first.has(keyOf(m))) first.set(keyOf(m), m);
     const firsts = [...first.values()];
-    const rows = (part: NewMessage[]) =>
-      sql.join(part.map((m, i) => sql`(${i}, ${m.conv}, ${m.id}, ${m.sender}, ${m.clientId}, ${m.ts}, ${JSON.stringify(m.body)})`), sql`, `);
-    const inserts = chunks(firsts, Math.max(1, Math.floor(this.#maxParams / 7))).map((part) =>
-      // (conv_id, seq, id, sender_id, client_id, ts, body); max(seq) sees the earlier chunks' rows.
+    const inserts = jsonChunks(firsts.map((m) => [m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body)])).map((rows) =>
+      // (conv_id, seq, id, sender_id, client_id, ts, body); the highest seq sees earlier chunks' rows.
       // Without ON CONFLICT: a clash would fail the batch rather than leave a gap in seq.
       this.db
         .insert(messages)
-        .select(sql`SELECT v.column2,
-          (SELECT coalesce(max(m.seq), 0) FROM ${messages} m WHERE m.conv_id = v.column2)
-            + row_number() OVER (PARTITION BY v.column2 ORDER BY v.column1),
-          v.column3, v.column4, v.column5, v.column6, v.column7
-        FROM (VALUES ${rows(part)}) v
-        WHERE EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.column2)
+        .select(sql`SELECT v.conv,
+          coalesce((SELECT m.seq FROM ${messages} m WHERE m.conv_id = v.conv ORDER BY m.seq DESC LIMIT 1), 0)
+            + row_number() OVER (PARTITION BY v.conv ORDER BY v.i),
+          v.id, v.sender, v.client_id, v.ts, v.body
+        FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender,
+            value ->> 3 AS client_id, value ->> 4 AS ts, value ->> 5 AS body FROM json_each(${rows})) v
+        WHERE EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.conv)
           AND NOT EXISTS (SELECT 1 FROM ${messages} m
-            WHERE m.conv_id = v.column2 AND m.sender_id = v.column4 AND m.client_id = v.column5)`)
+            WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)`)
         .returning({ id: messages.id, seq: messages.seq }),
     );
+    const latest = (column: string) =>
+      sql.raw(`(SELECT m.${column} FROM messages m WHERE m.conv_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`);
     const advance = this.db
       .update(conversations)
-      .set({
-        lastSeq: sql`(SELECT max(m.seq) FROM ${messages} m WHERE m.conv_id = ${conversations.id})`,
-        lastActivityAt: sql`max(last_activity_at, (SELECT m.ts FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1))`,
-      })
-      .where(and(inArray(conversations.id, [...new Set(firsts.map((m) => m.conv))]), sql`EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = ${conversations.id} AND m.seq > last_seq)`));
+      .set({ lastSeq: sql`${latest("seq")}`, lastActivityAt: sql`max(last_activity_at, ${latest("ts")})` })
+      .where(
+        and(
+          sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(firsts.map((m) => m.conv))])}))`,
+          sql`${latest("seq")} > last_seq`,
+        ),
+      );
     const results = await this.db.batch(batchOf([...inserts, advance]));
     const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, r.seq]));
     // Not inserted: sent before with that clientId (a resend), or the conversation is gone.
@@ -301,11 +326,11 @@ export class SqlStore implements Store {
   /** The stored messages of these (conv, sender, clientId) keys, by key. */
   async #stored(keys: NewMessage[]): Promise<Map<string, MessageRow>> {
     const found = new Map<string, MessageRow>();
-    for (const part of chunks(keys, Math.max(1, Math.floor(this.#maxParams / 3)))) {
+    for (const part of jsonChunks(keys.map((m) => [m.conv, m.sender, m.clientId]))) {
       const rows = await this.db
         .select()
         .from(messages)
-        .where(sql`(conv_id, sender_id, client_id) IN (VALUES ${sql.join(part.map((m) => sql`(${m.conv}, ${m.sender}, ${m.clientId})`), sql`, `)})`);
+        .where(sql`(conv_id, sender_id, client_id) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(${part}))`);
       for (const r of rows) found.set(`${r.convId}\n${r.senderId}\n${r.clientId}`, r);
     }
     return found;
