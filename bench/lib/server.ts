@@ -63,7 +63,9 @@ export async function spawnChild(opts: {
   timeoutMs?: number;
 }): Promise<Child> {
   const port = opts.port ?? freePort();
-  const args = opts.args ?? ["src/adapter/bun/main.ts"];
+  // BENCH_CPU_PROF=<dir>: Parley writes a CPU profile (.cpuprofile) there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const args = opts.args ?? [...profile, "src/adapter/bun/main.ts"];
   const proc = Bun.spawn([process.execPath, ...args], {
     cwd: ROOT,
     env: { ...opts.env, PORT: String(port) },
