@@ -76,6 +76,17 @@ describe("ws backpressure [bun]", () => {
   // here is closed for being idle while this process is busy with 10 MB.
   const t = useTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024) });
 
+  test("1,500 sends pipelined on one socket: every ack arrives (a turn's acks beyond 64 KiB are not a slow reader)", async () => {
+    const [a, b] = (await registerMany(t.url, 2)) as [TestUser, TestUser];
+    const conv = await group(a, [b]);
+    const c = await sockets.hello(t.url, a.accessToken);
+    const N = 1500; // ~150 bytes of ack each: well over 64 KiB written to the socket in one go
+    for (let i = 0; i < N; i++) c.send({ t: "send", rid: `p${i}`, conv, clientId: `pipelined-${i}`, body: { type: "text", text: `m${i}` } });
+    const acks = await c.waitForCount((f) => f.t === "ack", N, { timeoutMs: 20_000 });
+    expect(new Set(acks.map((f) => f.seq))).toEqual(new Set(range(1, N)));
+    expect(c.open).toBe(true);
+  });
+
   test("readers that keep reading get a 10 MB burst and a 10 MB catch-up through a 64 KiB send buffer", async () => {
     const COUNT = 600;
     const [sender, reader] = (await registerMany(t.url, 2)) as [TestUser, TestUser];
