@@ -293,11 +293,12 @@ export class SqlStore implements Store {
             WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)`)
         .returning({ id: messages.id, seq: messages.seq }),
     );
-    const latest = (column: string) =>
-      sql.raw(`(SELECT m.${column} FROM messages m WHERE m.conv_id = conversations.id ORDER BY m.seq DESC LIMIT 1)`);
+    // The conversation's newest message (by the primary key's order, one index step).
+    const latest = (column: "seq" | "ts") =>
+      sql`(SELECT m.${sql.raw(column)} FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1)`;
     const advance = this.db
       .update(conversations)
-      .set({ lastSeq: sql`${latest("seq")}`, lastActivityAt: sql`max(last_activity_at, ${latest("ts")})` })
+      .set({ lastSeq: latest("seq"), lastActivityAt: sql`max(last_activity_at, ${latest("ts")})` })
       .where(
         and(
           sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(firsts.map((m) => m.conv))])}))`,
