@@ -1,7 +1,6 @@
 // The Hono app, built from the domain services. Both runtimes mount exactly this app; they only
 // differ in how GET /v1/ws upgrades (passed in as `websocket`).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -16,6 +15,7 @@ import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientI
 import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { presenceRoutes } from "./routes/presence.ts";
+import { webRoutes, type WebAssets } from "../web/serve.ts";
 
 export interface AppOptions {
   services: Services;
@@ -32,6 +32,8 @@ export interface AppOptions {
   clientIp?: ClientIp;
   /** browser origins allowed to call the API and open /v1/ws (unset: any localhost origin) */
   allowedOrigins?: readonly string[];
+  /** the built web app and docs page, served at /, /docs and /assets/ (src/web/serve.ts) */
+  web?: WebAssets;
 }
 
 const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -76,6 +78,13 @@ const undocumentedRoutes = [
     tags: ["operations"],
     description: "This document.",
     responses: { 200: { description: "the OpenAPI 3 document", content: { "application/json": { schema: { type: "object" } } } } },
+  },
+  {
+    method: "get",
+    path: "/",
+    tags: ["operations"],
+    description: "The web chat app.",
+    responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
   },
   {
     method: "get",
@@ -141,7 +150,7 @@ export function createApp(options: AppOptions) {
       description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in PROTOCOL.md.",
     },
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Parley API" }));
+  if (options.web) app.route("/", webRoutes(options.web));
   // PROTOCOL.md "Operations": the document lists every HTTP route, these plain ones included.
   for (const route of undocumentedRoutes) app.openAPIRegistry.registerPath(route);
 

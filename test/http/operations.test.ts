@@ -116,7 +116,6 @@ for (const kind of targetKinds()) {
     describe("routes", () => {
       test("an unknown route: 404 not_found in the error shape", async () => {
         for (const [method, path] of [
-          ["GET", "/"],
           ["GET", "/nope"],
           ["GET", "/v1/nope"],
           ["POST", "/v1/auth/nope"],

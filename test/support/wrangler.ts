@@ -18,6 +18,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildWeb, writeWeb } from "../../src/web/build.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -64,15 +65,21 @@ function run(args: string[]): Promise<string> {
   });
 }
 
-let bundle: Promise<string> | undefined;
+let bundle: Promise<{ script: string; assets: string }> | undefined;
 
-/** The deployable bundle (its worker.js), built once per process and removed at exit. */
-export function workerBundle(): Promise<string> {
+/**
+ * The deployable bundle (its worker.js) and its static assets (the web app, built here rather
+ * than in dist/web so that no other build changes them under a running server), built once per
+ * process and removed at exit.
+ */
+export function workerBundle(): Promise<{ script: string; assets: string }> {
   bundle ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "parley-worker-bundle-"));
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    await run(["deploy", "--dry-run", "--outdir", dir]);
-    return join(dir, "worker.js");
+    const assets = join(dir, "web");
+    writeWeb(await buildWeb(), assets);
+    await run(["deploy", "--dry-run", "--outdir", dir, "--assets", assets]);
+    return { script: join(dir, "worker.js"), assets };
   })();
   return bundle;
 }
@@ -114,7 +121,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
 
 export async function startWorkers(options: StartWorkersOptions = {}): Promise<WorkersTarget> {
   const timeoutMs = options.timeoutMs ?? 20_000; // below `npm test`'s 30 s per hook, to fail with wrangler's output
-  const script = await workerBundle();
+  const { script, assets } = await workerBundle();
   const ownDir = options.persistDir === undefined;
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "parley-workers-"));
   const [port, inspectorPort] = [await freePort(), await freePort()];
@@ -125,6 +132,7 @@ export async function startWorkers(options: StartWorkersOptions = {}): Promise<W
       wranglerBin, "dev", script,
       "--config", join(root, "wrangler.toml"),
       "--no-bundle",
+      "--assets", assets,
       "--local",
       "--ip", "127.0.0.1",
       "--port", String(port),

@@ -8,6 +8,7 @@ import { servicesBackend } from "../../realtime/backend.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { defaultLimits } from "../../realtime/session.ts";
 import { openLibsql } from "../../store/libsql.ts";
+import { webAssets } from "../../web/build.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./secret.ts";
@@ -60,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     websocket: ws.upgrade,
     rateLimit: authRateLimitsFrom(config),
     allowedOrigins: config.ALLOWED_ORIGINS,
+    web: webAssets,
   });
   const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));

@@ -9,6 +9,8 @@ export interface Env {
   CONVERSATIONS: DurableObjectNamespace<ConversationObject>;
   /** one Durable Object per user (idFromName(userId)): that user's sockets */
   USERS: DurableObjectNamespace<UserObject>;
+  /** the web app's built files (wrangler.toml [assets], npm run build:web) */
+  ASSETS?: Fetcher;
   /** libSQL / Turso over HTTP (libsql:, https:, http:); takes precedence over DB */
   DATABASE_URL?: string;
   /** secret */

@@ -9,6 +9,7 @@
 import { createApp, type App } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { log } from "../../log.ts";
+import { fetchedAssets } from "../../web/serve.ts";
 import { drainableBody } from "./body.ts";
 import { isLoopbackRequest } from "./config.ts";
 import type { Env } from "./env.ts";
@@ -32,6 +33,7 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
       websocket: workersWebSocket(env, rt),
       allowedOrigins: config.ALLOWED_ORIGINS,
       rateLimit: authRateLimitsFrom(config),
+      web: env.ASSETS && fetchedAssets((request) => env.ASSETS!.fetch(request)),
     }),
   };
 }
