@@ -1,9 +1,10 @@
-// The contract's HTTP routes (PROTOCOL.md "Accounts", "Conversations", "Messages"), typed from
-// the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
+// The contract's HTTP routes (PROTOCOL.md "Accounts", "Conversations", "Messages"; presence),
+// typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+import type { PresenceItem } from "../schema/presence.ts";
 import { ParleyError } from "./errors.ts";
 
 export type RegisterInput = z.input<typeof RegisterRequest>;
@@ -44,6 +45,12 @@ export class ParleyHttp {
   refresh = (refreshToken: string) => this.#call<AuthResponse>("POST", "/v1/auth/refresh", { refreshToken }, false);
   logout = () => this.#call<void>("POST", "/v1/auth/logout");
   me = () => this.#call<User>("GET", "/v1/me");
+  /** Users whose username starts with `q`. */
+  searchUsers = async (q: string, limit?: number): Promise<User[]> =>
+    (await this.#call<{ items: User[] }>("GET", `/v1/users?${new URLSearchParams({ q, ...(limit ? { limit: String(limit) } : {}) })}`)).items;
+  /** Online state and last seen of these users (only those sharing a conversation with the caller are answered). */
+  presence = async (userIds: readonly string[]): Promise<PresenceItem[]> =>
+    (await this.#call<{ items: PresenceItem[] }>("GET", `/v1/presence?${new URLSearchParams({ users: userIds.join(",") })}`)).items;
 
   // Conversations.
   createConversation = (input: CreateConversationRequest) => this.#call<Conversation>("POST", "/v1/conversations", input);

@@ -17,3 +17,4 @@ export type { AuthResponse, User } from "../schema/accounts.ts";
 export type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 export type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
 export type { ClientFrame, ServerFrame, ServerFrameOf } from "../schema/frames.ts";
+export type { PresenceItem } from "../schema/presence.ts";

@@ -114,6 +114,10 @@ describe("two clients", () => {
     const page = await login.api.history(conv, { after: first.seq - 1 });
     expect(page.items.map((m) => m.clientId)).toEqual([clientId]);
     expect(await login.api.markRead(conv, first.seq)).toMatchObject({ readSeq: first.seq });
+    expect(await login.api.searchUsers(bob.username, 5)).toEqual([{ id: bob.id, username: bob.username, displayName: bob.displayName }]);
+    const [presence, ...more] = await login.api.presence([bob.id]);
+    expect(more).toEqual([]);
+    expect(presence).toMatchObject({ user: bob.id, status: expect.stringMatching(/^(online|offline)$/) });
 
     const err = await c.api.me().catch((e) => e);
     expect(err).toMatchObject({ code: "unauthorized", status: 401 });
