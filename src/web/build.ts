@@ -9,6 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { log } from "../log.ts";
 import type { WebAssets } from "./serve.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,10 +64,19 @@ let built: Promise<WebFiles> | undefined;
 /** The Bun server's assets: built in memory on first use, once per process. */
 export const webAssets: WebAssets = {
   async file(path) {
-    built ??= buildWeb().catch((error) => {
-      built = undefined; // try again on the next request
-      throw error;
-    });
+    // A failed build is not tried again (requests would make the server rebuild over and over):
+    // the pages answer 500 until a restart.
+    built ??= buildWeb().then(
+      (files) => {
+        const bytes = [...files.values()].reduce((sum, file) => sum + file.bytes.length, 0);
+        log("web").info("web app and docs built in memory: {files} files, {bytes} bytes", { files: files.size, bytes });
+        return files;
+      },
+      (error) => {
+        log("web").error("the web app could not be built: {error}", { error });
+        throw error;
+      },
+    );
     const file = (await built).get(path);
     return file ? new Response(file.bytes, { headers: { "Content-Type": file.type } }) : null;
   },

@@ -21,7 +21,10 @@ let browser: Browser | undefined;
 let chatting: Chatting | undefined;
 const shot = screenshots("bun");
 
-const start = async () => (server = await spawnServer(data.dir, { PORT: String(port) }));
+// The shortest access token lifetime (30 s) is within the SDK's renewal margin, so the pages
+// rotate their refresh token on nearly every request: a reload that found a spent one would be
+// logged out (and the login revoked).
+const start = async () => (server = await spawnServer(data.dir, { PORT: String(port), ACCESS_TOKEN_TTL: "30" }));
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -71,21 +74,26 @@ test.skipIf(!hasChromium)("scrolling back reads older pages until the first mess
   await bob.page.locator(".conv-header h2", { hasText: "Alice" }).waitFor();
   const conv = convOf(alice);
 
-  // 120 more from Alice's other device (plain HTTP): her page shows them live.
+  // 120 more from Alice's other device (plain HTTP): her page shows them live. Bob reloads while
+  // the last ones stream in, so his newest page and the live messages overlap.
   const login = await fetch(`${origin}/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: usernames.alice, password: PASSWORD }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
-  for (let i = 1; i <= 120; i++) {
-    const res = await fetch(`${origin}/v1/conversations/${conv}/messages`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ clientId: `bulk-${i}`, body: { type: "text", text: `bulk ${i}` } }),
-    });
-    expect(res.status).toBe(201);
-  }
+  const sendBulk = async (from: number, to: number) => {
+    for (let i = from; i <= to; i++) {
+      const res = await fetch(`${origin}/v1/conversations/${conv}/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ clientId: `bulk-${i}`, body: { type: "text", text: `bulk ${i}` } }),
+      });
+      expect(res.status).toBe(201);
+      await Bun.sleep(i > 100 ? 10 : 0);
+    }
+  };
+  await sendBulk(1, 100);
+  await Promise.all([sendBulk(101, 120), bob.page.reload()]);
   await alice.until("the bulk, live", (s) => s.at(-1)?.text === "bulk 120");
 
-  // Bob reloads: the newest page only; scrolling up reads the rest.
-  await bob.page.reload();
+  // Bob has the newest page (and what came live); scrolling up reads the rest.
   const first = await bob.until("the newest page", (s) => s.at(-1)?.text === "bulk 120");
   expect(first.length).toBeLessThan(123);
   await bob.page.locator(".messages").focus();
@@ -154,6 +162,22 @@ test.skipIf(!hasChromium)("the server is killed mid-conversation and restarted: 
   console.log(`web restart test: ${unackedAtKill} of Alice's ${BURST} burst sends were unacknowledged at the kill`);
   for (const person of [alice, bob]) expect(person.problems).toEqual([]);
 }, 45_000);
+
+test.skipIf(!hasChromium)("log out ends the login on the server; logging in again shows the conversations", async () => {
+  const { alice, usernames } = chatting!;
+  expect(alice.refreshes).toBeGreaterThan(0); // the reloads above went on with rotated tokens
+  const saved = await alice.savedLogin();
+  await alice.page.getByRole("button", { name: "Log out" }).click();
+  await alice.page.getByRole("heading", { name: "Log in" }).waitFor();
+  expect(await alice.savedLogin()).toBeNull();
+  const refresh = await fetch(`${origin}/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: saved!.refreshToken }) });
+  expect(refresh.status).toBe(401);
+
+  await alice.logIn(usernames.alice, PASSWORD);
+  await alice.page.locator(".conv-item", { hasText: "Bob" }).waitFor();
+  await shot("logged-in-again", alice);
+  expect(alice.problems).toEqual([]);
+}, 30_000);
 
 test.skipIf(!hasChromium)("/docs: Swagger UI from Parley's own assets, under the page's CSP", async () => {
   const docs = await Person.open(browser!, "docs", origin, { width: 1100, height: 800 });

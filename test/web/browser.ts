@@ -50,6 +50,8 @@ export interface Shown {
 /** One person in the app: a browser context (tab) of their own, and what went wrong in it. */
 export class Person {
   readonly problems: string[] = [];
+  /** token pairs the page got from POST /v1/auth/refresh (rotations) */
+  refreshes = 0;
 
   constructor(
     readonly name: string,
@@ -62,6 +64,9 @@ export class Person {
       if (m.type() === "error" && !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(m.text())) {
         this.problems.push(`console: ${m.text()}`);
       }
+    });
+    page.on("response", (r) => {
+      if (r.url().endsWith("/v1/auth/refresh") && r.status() === 200) this.refreshes++;
     });
     page.on("request", (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith(origin.replace(/^http/, "ws"))) this.problems.push(`request elsewhere: ${r.url()}`);
@@ -83,6 +88,18 @@ export class Person {
     await page.getByLabel("Password").fill(password);
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "New chat" }).waitFor();
+  }
+
+  async logIn(username: string, password: string): Promise<void> {
+    await this.page.getByLabel("Username").fill(username);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.keyboard.press("Enter");
+    await this.page.getByRole("button", { name: "New chat" }).waitFor();
+  }
+
+  /** The login the page keeps for reloads. */
+  savedLogin(): Promise<{ refreshToken: string } | null> {
+    return this.page.evaluate(() => JSON.parse(localStorage.getItem("parley:login") ?? "null"));
   }
 
   /** Opens (or reopens) the direct chat with `username`, keyboard only. */

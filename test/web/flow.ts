@@ -6,6 +6,8 @@ import type { Browser } from "playwright-core";
 import { DESKTOP, INJECTION, Person, PHONE, type screenshots } from "./browser.ts";
 
 export const PASSWORD = "correct horse battery";
+/** Bob's reply: two lines (Shift+Enter) */
+export const REPLY = "Hello Alice\nHow are you?";
 
 export interface Chatting {
   alice: Person;
@@ -51,8 +53,10 @@ export async function chatFlow(browser: Browser, origin: string, shot: ReturnTyp
   await alice.page.locator(".typing", { hasText: "Bob is typing…" }).waitFor();
   await shot("typing", alice, bob);
   await bob.page.getByRole("textbox", { name: /^Message / }).pressSequentially("ce");
+  await bob.page.keyboard.press("Shift+Enter"); // a new line, not a send
+  await bob.page.keyboard.type("How are you?");
   await bob.page.keyboard.press("Enter");
-  await alice.until("Bob's reply", (s) => s.at(-1)?.text === "Hello Alice" && !s.at(-1)!.mine);
+  await alice.until("Bob's reply", (s) => s.at(-1)?.text === REPLY && !s.at(-1)!.mine);
   await alice.page.locator(".typing", { hasText: /^$/ }).waitFor();
   await bob.until("Bob's reply read", (s) => s.at(-1)?.state === "read");
   await alice.page.locator(".conv-status", { hasText: "online" }).waitFor();
@@ -66,9 +70,14 @@ export async function chatFlow(browser: Browser, origin: string, shot: ReturnTyp
 
 
   // A group whose title carries HTML: Bob reads it, Alice sees "Read by 1".
+  await alice.page.getByRole("button", { name: "New group" }).click();
+  await alice.page.getByLabel("Group name").waitFor();
+  await alice.page.keyboard.press("Escape"); // closes the dialog
+  await alice.page.locator("dialog[open]").waitFor({ state: "detached" });
   await alice.createGroup(`Team ${INJECTION}`, [usernames.bob]);
   await alice.send("group hello");
-  await bob.page.getByRole("link", { name: "Back to conversations" }).click();
+  await bob.page.keyboard.press("Escape"); // back to the list, on the conversation left
+  await bob.page.waitForFunction(() => document.activeElement?.classList.contains("conv-item"));
   await bob.page.locator(".conv-item", { hasText: "group hello" }).click();
   await bob.opened(`Team ${INJECTION}`);
   await bob.until("the group message", (s) => s.at(-1)?.text === "group hello");

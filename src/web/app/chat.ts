@@ -158,7 +158,7 @@ export class Chat {
     this.#timelines.get(message.conv)?.add([message]);
     if (!this.conversations.received(message, beingRead)) void this.refresh();
     if (message.sender === this.me.id) return this.outgoing.arrived(message.clientId);
-    this.typing.stopped(message.conv, message.sender);
+    this.typing.sent(message.conv, message.sender);
     if (beingRead) this.readOpen();
   }
 

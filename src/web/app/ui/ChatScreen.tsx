@@ -1,7 +1,7 @@
 // The logged-in screen: the conversation list beside the open conversation on a wide screen, one
 // of the two on a narrow one. The open conversation is the URL's hash (#/c/<id>), so the
 // browser's back button and a reload keep it.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../chat.ts";
 import { ConnectionBanner } from "./ConnectionBanner.tsx";
 import { ConversationList } from "./ConversationList.tsx";
@@ -24,6 +24,12 @@ export function ChatScreen({ chat }: { chat: Chat }) {
 
   const open = chat.openConv.value;
   const me = chat.me;
+  // Leaving a conversation (Esc, back) puts the keyboard back on it in the list.
+  const left = useRef<string | null>(null);
+  useEffect(() => {
+    if (!open && left.current) document.querySelector<HTMLElement>(`.conv-item[data-conv="${CSS.escape(left.current)}"]`)?.focus();
+    left.current = open;
+  }, [open]);
   return (
     <div class="chat" data-view={open ? "conversation" : "list"}>
       <ConnectionBanner chat={chat} />

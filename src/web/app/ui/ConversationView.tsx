@@ -15,14 +15,11 @@ export function ConversationView({ chat, conv }: { chat: Chat; conv: string }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.defaultPrevented || document.querySelector("dialog[open]")) return;
-      location.hash = listHref;
-      // back where the reader came from
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`.conv-item[data-conv="${CSS.escape(conv)}"]`)?.focus());
+      if (event.key === "Escape" && !event.defaultPrevented && !document.querySelector("dialog[open]")) location.hash = listHref;
     };
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
-  }, [conv]);
+  }, []);
 
   return (
     <section class="conversation" aria-labelledby="conversation-title">
