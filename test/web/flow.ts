@@ -52,6 +52,8 @@ export async function chatFlow(browser: Browser, origin: string, shot: ReturnTyp
   await bob.page.getByRole("textbox", { name: /^Message / }).pressSequentially("Hello Ali");
   await alice.page.locator(".typing", { hasText: "Bob is typing…" }).waitFor();
   await shot("typing", alice, bob);
+  // as a person would (the app takes a typing frame under 200 ms old to be about the next message)
+  await Bun.sleep(300);
   await bob.page.getByRole("textbox", { name: /^Message / }).pressSequentially("ce");
   await bob.page.keyboard.press("Shift+Enter"); // a new line, not a send
   await bob.page.keyboard.type("How are you?");
