@@ -3,24 +3,16 @@ import type { User } from "parley/client";
 import { useState } from "preact/hooks";
 import type { Chat } from "../chat.ts";
 import { Dialog } from "./Dialog.tsx";
-import { conversationHref } from "./route.ts";
+import { useStartConversation } from "./start-conversation.ts";
 import { UserSearch } from "./UserSearch.tsx";
 
 export function NewGroup({ chat, onClose }: { chat: Chat; onClose(): void }) {
   const [title, setTitle] = useState("");
   const [members, setMembers] = useState<User[]>([]);
-  const [error, setError] = useState("");
-
-  const create = async (event: SubmitEvent) => {
+  const { start, error } = useStartConversation(chat, onClose);
+  const create = (event: SubmitEvent) => {
     event.preventDefault();
-    try {
-      const conversation = await chat.client.api.createConversation({ kind: "group", title: title.trim(), members: members.map((m) => m.id) });
-      chat.added(conversation);
-      onClose();
-      location.hash = conversationHref(conversation.id);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    void start({ kind: "group", title: title.trim(), members: members.map((m) => m.id) });
   };
 
   return (
