@@ -54,6 +54,11 @@ export class Conversations {
     return [...members.keys()];
   }
 
+  /** Those of `convIds` the user may read. */
+  readable(userId: string, convIds: string[]): Promise<string[]> {
+    return this.deps.store.memberOf(userId, convIds);
+  }
+
   async #requireUsers(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const found = new Set(await this.deps.store.existingUserIds(ids));

@@ -1,6 +1,6 @@
 // Messages: the send path (authorize → group commit with seq → events in seq order), history,
 // and the delivered/read receipts.
-import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+import { MAX_PAGE_BYTES, type Message, type MessageBody, type MessagePage } from "../schema/messages.ts";
 import type { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
 import { GroupCommitter } from "./group-commit.ts";
@@ -13,6 +13,8 @@ interface Submission {
   origin?: string;
 }
 type Stored = { message: Message; created: boolean };
+/** A page of history: `after` or `before` a seq (or the newest), at most `limit` items and `maxBytes` of bodies. */
+export type HistoryRange = { after?: number; before?: number; limit: number; maxBytes?: number };
 
 /**
  * What the HTTP routes and realtime backends need of messages. `Messages` is the implementation
@@ -21,7 +23,7 @@ type Stored = { message: Message; created: boolean };
  */
 export interface MessageService {
   send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, origin?: string): Promise<Stored>;
-  history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage>;
+  history(userId: string, convId: string, range: HistoryRange): Promise<MessagePage>;
   markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }>;
   markDelivered(userId: string, convId: string, seq: number, origin?: string): Promise<number>;
   typing(userId: string, convId: string): Promise<void>;
@@ -52,9 +54,9 @@ export class Messages implements MessageService {
     return this.#committer.submit({ message, members, origin });
   }
 
-  async history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
+  async history(userId: string, convId: string, range: HistoryRange): Promise<MessagePage> {
     await this.deps.conversations.requireMember(userId, convId);
-    return this.deps.store.history(convId, range);
+    return this.deps.store.history(convId, { ...range, maxBytes: range.maxBytes ?? MAX_PAGE_BYTES });
   }
 
   async markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }> {

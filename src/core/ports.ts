@@ -46,6 +46,8 @@ export interface Store {
   conversation(id: string): Promise<Conversation | null>;
   role(convId: string, userId: string): Promise<Role | null>;
   memberIds(convId: string): Promise<string[]>;
+  /** Those of `convIds` that the user is a member of. */
+  memberOf(userId: string, convIds: string[]): Promise<string[]>;
   listConversations(userId: string): Promise<ConversationSummary[]>;
   existingUserIds(ids: string[]): Promise<string[]>;
   /** Everyone who shares at least one conversation with the user (not the user). */
@@ -58,7 +60,8 @@ export interface Store {
    * Resolves only after the commit.
    */
   appendMessages(batch: NewMessage[]): Promise<{ message: Message; created: boolean }[]>;
-  history(convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage>;
+  /** At most `limit` items, and no more than `maxBytes` of bodies (but at least one item). */
+  history(convId: string, range: { after?: number; before?: number; limit: number; maxBytes: number }): Promise<MessagePage>;
 
   // receipts: cumulative markers that never move back
   markRead(convId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number }>;

@@ -211,6 +211,18 @@ export class SqlStore implements Store {
     return row?.role ?? null;
   }
 
+  async memberOf(userId: string, convIds: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (const part of jsonChunks(convIds.map((id) => [id]))) {
+      const rows = await this.db
+        .select({ convId: members.convId })
+        .from(members)
+        .where(and(eq(members.userId, userId), sql`${members.convId} IN (SELECT value ->> 0 FROM json_each(${part}))`));
+      found.push(...rows.map((r) => r.convId));
+    }
+    return found;
+  }
+
   async memberIds(convId: string): Promise<string[]> {
     const rows = await this.db.select({ userId: members.userId }).from(members).where(eq(members.convId, convId));
     return rows.map((r) => r.userId);
@@ -337,25 +349,38 @@ export class SqlStore implements Store {
     return found;
   }
 
-  async history(convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
-    const { after, before, limit } = range;
-    if (after !== undefined) {
-      const rows = await this.db
-        .select()
-        .from(messages)
-        .where(and(eq(messages.convId, convId), gt(messages.seq, after)))
-        .orderBy(asc(messages.seq))
-        .limit(limit + 1);
-      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
-    }
-    // `before`, or neither (the newest page): walk back, then return ascending.
+  async history(convId: string, range: { after?: number; before?: number; limit: number; maxBytes: number }): Promise<MessagePage> {
+    const { after, before, limit, maxBytes } = range;
+    // `after` walks forward; `before`, or neither (the newest page), walks back and returns ascending.
+    const forward = after !== undefined;
+    const bound = forward ? gt(messages.seq, after) : before === undefined ? undefined : lt(messages.seq, before);
+    const order = forward ? asc : desc;
+    // Bytes are counted inside SQLite (a running sum of the bodies in walking order), so no more
+    // than one page's bodies, plus the row after it (hasMore), ever reach this process.
+    const size = sql<number>`length(CAST(${messages.body} AS BLOB))`;
+    const walk = sql.raw(`ORDER BY seq ${forward ? "ASC" : "DESC"}`);
+    const walked = this.db
+      .select({
+        ...getTableColumns(messages),
+        size: size.as("size"),
+        running: sql<number>`sum(${size}) OVER (${walk})`.as("running"),
+        rank: sql<number>`row_number() OVER (${walk})`.as("rank"),
+      })
+      .from(messages)
+      .where(and(eq(messages.convId, convId), bound))
+      .orderBy(order(messages.seq))
+      .limit(limit + 1)
+      .as("walked");
     const rows = await this.db
       .select()
-      .from(messages)
-      .where(before === undefined ? eq(messages.convId, convId) : and(eq(messages.convId, convId), lt(messages.seq, before)))
-      .orderBy(desc(messages.seq))
-      .limit(limit + 1);
-    return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+      .from(walked)
+      .where(sql`${walked.running} - ${walked.size} < ${maxBytes} OR ${walked.rank} <= 2`)
+      .orderBy(order(walked.seq));
+    // Rows while the page stays within maxBytes (the first one always); any row left over: hasMore.
+    let n = 0;
+    while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= maxBytes)) n++;
+    const items = rows.slice(0, n).map(toMessage);
+    return { items: forward ? items : items.reverse(), hasMore: rows.length > n };
   }
 
   // ---- receipts ----------------------------------------------------------------------------

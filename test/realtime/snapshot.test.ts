@@ -3,7 +3,8 @@
 import { expect, test } from "bun:test";
 import type { Connection } from "../../src/realtime/connection.ts";
 import { Hub } from "../../src/realtime/hub.ts";
-import { defaultLimits, type RealtimeBackend } from "../../src/realtime/session.ts";
+import { defaultLimits } from "../../src/realtime/limits.ts";
+import type { RealtimeBackend } from "../../src/realtime/session.ts";
 import type { Message } from "../../src/schema/messages.ts";
 
 const message = (seq: number): Message => ({ id: `m${seq}`, conv: "c", seq, sender: "other", ts: seq, clientId: `k${seq}`, body: { type: "text", text: `#${seq}` } });
@@ -15,6 +16,7 @@ const backend: RealtimeBackend = {
     throw new Error("not used");
   },
   history: async (_user, _conv, { after, limit }) => ({ items: log.filter((m) => m.seq > after).slice(0, limit), hasMore: false }),
+  readable: async (_user, convs) => convs,
   markDelivered: async () => 0,
   markRead: async () => 0,
   typing: async () => {},

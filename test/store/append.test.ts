@@ -30,7 +30,7 @@ test("a batch of 40 large messages (several JSON chunks) gets seqs 1..40, bodies
   const results = await store.appendMessages(batch);
   expect(results.map((r) => r.message.seq)).toEqual(batch.map((_, i) => i + 1));
   expect(results.every((r) => r.created)).toBe(true);
-  const page = await store.history(conv, { after: 0, limit: 200 });
+  const page = await store.history(conv, { after: 0, limit: 200, maxBytes: 1 << 30 });
   expect(page.items.map((m) => m.body)).toEqual(batch.map((m) => m.body));
   expect((await store.conversation(conv))!.lastSeq).toBe(40);
 });

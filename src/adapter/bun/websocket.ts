@@ -14,13 +14,24 @@ export interface BunWebSocketOptions {
   /** largest frame accepted; bigger ones close the socket with 1009 */
   maxFrameBytes: number;
   /**
-   * bytes queued for a socket beyond which it counts as too slow (4008); message delivery
-   * pauses above half of it until the socket drains
+   * bytes that may be queued for a socket (frames waiting for the end of the turn plus what the
+   * socket could not write yet); a frame that does not fit closes it as too slow (4008), and
+   * message delivery pauses above half of it until the socket drains
    */
   maxBufferedBytes: number;
 }
 
 type SocketData = { session?: Session };
+
+/**
+ * UTF-8 length of a frame. A fan-out hands the same text to every member's socket in a row:
+ * the last answer is kept for it.
+ */
+let last = { text: "", bytes: 0 };
+function utf8Length(text: string): number {
+  if (text !== last.text) last = { text, bytes: Buffer.byteLength(text, "utf8") };
+  return last.bytes;
+}
 
 export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
   const upgrade: MiddlewareHandler<AppEnv & { Bindings: Server<SocketData> }> = async (c) => {
@@ -40,12 +51,14 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     id,
     send(text) {
       if (ws.readyState !== WebSocket.OPEN) return false;
-      outbox.send(ws, text);
-      // The no-gap promise needs room: past the limit the socket counts as too slow. Only what
-      // the socket could not take counts; frames queued in the outbox leave at the end of the turn.
-      return ws.getBufferedAmount() <= options.maxBufferedBytes;
+      const bytes = utf8Length(text);
+      // Every byte queued for the socket counts: one that does not fit is refused, never queued.
+      if (outbox.bufferedAmount(ws) + bytes > options.maxBufferedBytes) return false;
+      outbox.send(ws, text, bytes);
+      return true;
     },
     congested: () => congested(ws),
+    queuedBytes: () => outbox.bufferedAmount(ws),
     close: (code, reason) => {
       outbox.flushSocket(ws);
       ws.close(code, reason);
@@ -66,6 +79,10 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     },
     drain(ws) {
       ws.data.session?.drained();
+    },
+    // A protocol-level ping (which Bun answers itself) is a sign of life like any frame.
+    ping(ws) {
+      ws.data.session?.heard(Date.now());
     },
     close(ws) {
       ws.data.session?.closed();

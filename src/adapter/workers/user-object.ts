@@ -30,7 +30,8 @@ import type { Message } from "../../schema/messages.ts";
 import type { Accounts } from "../../core/accounts.ts";
 import type { PresenceStatus } from "../../core/presence.ts";
 import { createServices } from "../../core/services.ts";
-import { CloseCode, type Connection } from "../../realtime/connection.ts";
+import type { Connection } from "../../realtime/connection.ts";
+import { CloseCode } from "../../schema/close-codes.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 import type { RealtimeBackend, Session, SessionSnapshot } from "../../realtime/session.ts";
@@ -92,14 +93,10 @@ export class UserObject extends DurableObject<Env> {
         // A kick that arrived while the store said "active" wins.
         return this.#revoked.has(claims.sessionId) ? null : claims;
       },
-      send: async (userId, conv, input, origin) => {
-        const result = await messages.send(userId, conv, input, origin);
-        // The conversation's delivery of it to this object may come after the ack: a gap fill
-        // meanwhile must not echo it back (on Bun the delivery precedes the ack).
-        if (result.created) this.#byId.get(origin)?.delivery.acked(result.message);
-        return result;
-      },
+      // The conversation object answers after its delivery of the message reached this object.
+      send: (userId, conv, input, origin) => messages.send(userId, conv, input, origin),
       history: (userId, conv, range) => messages.history(userId, conv, range),
+      readable: (userId, convs) => services.conversations.readable(userId, convs),
       markDelivered: (userId, conv, seq, origin) => messages.markDelivered(userId, conv, seq, origin),
       markRead: (userId, conv, seq, origin) => messages.markRead(userId, conv, seq, origin),
       typing: (userId, conv) => messages.typing(userId, conv),

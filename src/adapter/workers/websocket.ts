@@ -14,7 +14,7 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { CloseCode } from "../../realtime/connection.ts";
+import { CloseCode } from "../../schema/close-codes.ts";
 import { originAllowed } from "../../realtime/origin.ts";
 import { Session, type RealtimeBackend } from "../../realtime/session.ts";
 import { ClientFrame } from "../../schema/frames.ts";
