@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { AppError, notFound } from "../core/errors.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
@@ -94,6 +95,13 @@ export function createApp(options: AppOptions) {
   });
 
   app.use(requestId());
+  // nosniff, no framing, no referrer, HSTS and the rest of Hono's defaults on every answer
+  app.use(secureHeaders({ xFrameOptions: "DENY" }));
+  // API answers carry tokens and private messages: no cache on the way may keep them.
+  app.use("/v1/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   // Browser apps on an allowed origin may call the HTTP API too, not only the WebSocket.
   app.use(
     "/v1/*",
@@ -141,7 +149,20 @@ export function createApp(options: AppOptions) {
       description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in PROTOCOL.md.",
     },
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "Parley API" }));
+  app.get(
+    "/docs",
+    // Swagger UI comes from its CDN and starts with an inline script; nothing else may run.
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        styleSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        imgSrc: ["'self'", "data:"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+    swaggerUI({ url: "/openapi.json", title: "Parley API" }),
+  );
   // PROTOCOL.md "Operations": the document lists every HTTP route, these plain ones included.
   for (const route of undocumentedRoutes) app.openAPIRegistry.registerPath(route);
 

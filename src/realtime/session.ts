@@ -195,7 +195,6 @@ export class Session {
     const now = this.now();
     this.#liveness.heard(now);
     if (!this.#bucket.take(now)) return this.#refuse(ridOf(raw), "too many frames");
-    this.#rejectedInARow = 0;
 
     let json: unknown;
     try {
@@ -213,6 +212,7 @@ export class Session {
     // Nothing, not even ping, before hello: an unauthenticated socket gets no service.
     if (!this.#authenticating) return this.close(CloseCode.PROTOCOL, "the first frame must be hello");
     if (frame.t === "ping") {
+      this.#rejectedInARow = 0;
       // Frames pipelined behind hello (ping included) are answered after welcome, or not at all.
       if (await this.#authenticating) this.#reply(encodeFrame({ t: "pong", rid: frame.rid }));
       return;
@@ -222,7 +222,8 @@ export class Session {
       exclusive: frame.t === "sync",
       run: () => this.#run(frame),
     });
-    if (!accepted) this.#refuse(frame.rid, "too many requests in flight");
+    if (accepted) this.#rejectedInARow = 0;
+    else this.#refuse(frame.rid, "too many requests in flight");
   }
 
   /** A committed message for this user's conversations; `text` null when this connection sent it. */

@@ -1,5 +1,5 @@
 // The libSQL store: an embedded file (default, under DATA_DIR) or any libSQL/Turso URL.
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "@libsql/client";
@@ -23,11 +23,22 @@ export interface LibsqlConfig {
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
+/**
+ * The embedded database file, readable by this user only: it holds password hashes and every
+ * message. SQLite gives its -wal and -shm files the mode of the database file.
+ */
+function privateDatabaseFile(dataDir: string): string {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, "parley.db");
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  return file;
+}
+
 export async function openLibsql(config: LibsqlConfig): Promise<{ store: SqlStore; client: Client }> {
   const local = !config.url || config.url.startsWith("file:");
-  if (!config.url) mkdirSync(config.dataDir, { recursive: true });
   const client = createClient({
-    url: config.url ?? `file:${join(config.dataDir, "parley.db")}`,
+    url: config.url ?? `file:${privateDatabaseFile(config.dataDir)}`,
     authToken: config.authToken,
     // One connection, so the pragmas below hold for every statement; SQLite is single-writer anyway.
     ...(local ? { concurrency: 1, timeout: 10_000 } : {}),

@@ -372,16 +372,20 @@ export function parseFrames(buf: Buffer): { frames: RawFrame[]; rest: Buffer } {
 
 /** A masked client text frame. */
 export function clientTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
+  return clientFrame(0x1, Buffer.from(text));
+}
+
+/** A masked client frame of any opcode (0x1 text, 0x9 ping, ...). */
+export function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from(crypto.getRandomValues(new Uint8Array(4)));
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x81, 0x80 | len]) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  const head = len < 126 ? Buffer.from([0x80 | opcode, 0x80 | len]) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
   if (len >= 126 && len < 65536) {
-    head[0] = 0x81;
+    head[0] = 0x80 | opcode;
     head[1] = 0x80 | 126;
     head.writeUInt16BE(len, 2);
   } else if (len >= 65536) {
-    head[0] = 0x81;
+    head[0] = 0x80 | opcode;
     head[1] = 0x80 | 127;
     head.writeBigUInt64BE(BigInt(len), 2);
   }
@@ -449,6 +453,21 @@ export class RawWsClient {
 
   sendText(text: string): void {
     this.socket.write(clientTextFrame(text));
+  }
+
+  /** Many text frames in one TCP write. */
+  sendTexts(texts: string[]): void {
+    this.socket.write(Buffer.concat(texts.map(clientTextFrame)));
+  }
+
+  /** A protocol-level ping (opcode 9), not a `ping` frame of the protocol. */
+  sendPing(): void {
+    this.socket.write(clientFrame(0x9, Buffer.alloc(0)));
+  }
+
+  /** Bytes received so far (every frame's payload). */
+  get received(): number {
+    return this.frames.reduce((n, f) => n + f.payload.length, 0);
   }
 
   /** Stops reading from the socket: the kernel buffers fill, then the server's. */

@@ -8,7 +8,7 @@ export function jwtSecret(configured: string | undefined, dataDir: string): stri
   if (configured) return configured;
   const file = join(dataDir, "jwt-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // private: see store/libsql.ts
   const secret = randomToken(48);
   writeFileSync(file, secret, { mode: 0o600 });
   log("config").warning("JWT_SECRET is not set: generated one in {file} (set JWT_SECRET in production)", { file });
