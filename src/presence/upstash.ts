@@ -12,7 +12,7 @@ import {
   type RefreshOutcome,
   type WentOffline,
 } from "../core/presence.ts";
-import { upstashClient, type UpstashConfig } from "./redis.ts";
+import { upstashClient, type UpstashConfig } from "../upstash.ts";
 import { CONNECT, DISCONNECT, REAP, REFRESH, STATUS } from "./upstash-scripts.ts";
 
 export interface UpstashPresenceOptions extends UpstashConfig {
