@@ -7,7 +7,7 @@ import type { Connection } from "../../realtime/connection.ts";
 import type { Hub } from "../../realtime/hub.ts";
 import { originAllowed } from "../../realtime/origin.ts";
 import type { Session } from "../../realtime/session.ts";
-import { Outbox } from "./outbox.ts";
+import { WriteBatcher } from "./write-batcher.ts";
 
 export interface BunWebSocketOptions {
   allowedOrigins?: readonly string[];
@@ -31,23 +31,23 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     throw new AppError("invalid_request", "expected a WebSocket upgrade");
   };
 
-  const congested = (ws: ServerWebSocket<SocketData>) => outbox.bufferedAmount(ws) > options.maxBufferedBytes / 2;
-  // Frames queued in the outbox count as buffered: once written, delivery waiting on them goes on.
-  const outbox = new Outbox<SocketData>((ws) => {
+  const congested = (ws: ServerWebSocket<SocketData>) => writes.bufferedAmount(ws) > options.maxBufferedBytes / 2;
+  // Frames queued in the write batcher count as buffered: once written, delivery waiting on them goes on.
+  const writes = new WriteBatcher<SocketData>((ws) => {
     if (!congested(ws)) ws.data.session?.drained();
   });
   const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
     id,
     send(text) {
       if (ws.readyState !== WebSocket.OPEN) return false;
-      outbox.send(ws, text);
+      writes.send(ws, text);
       // The no-gap promise needs room: past the limit the socket counts as too slow. Only what
-      // the socket could not take counts; frames queued in the outbox leave at the end of the turn.
+      // the socket could not take counts; frames queued in the write batcher leave at the end of the turn.
       return ws.getBufferedAmount() <= options.maxBufferedBytes;
     },
     congested: () => congested(ws),
     close: (code, reason) => {
-      outbox.flushSocket(ws);
+      writes.flushSocket(ws);
       ws.close(code, reason);
     },
   });
