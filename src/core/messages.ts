@@ -10,7 +10,7 @@ import { newId } from "./random.ts";
 interface Submission {
   message: NewMessage;
   members: string[];
-  origin?: string;
+  sourceConnection?: string;
 }
 type Stored = { message: Message; created: boolean };
 
@@ -20,10 +20,10 @@ type Stored = { message: Message; created: boolean };
  * Durable Object (which runs `Messages`) and reads history from the store.
  */
 export interface MessageService {
-  send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, origin?: string): Promise<Stored>;
+  send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string): Promise<Stored>;
   history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage>;
-  markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }>;
-  markDelivered(userId: string, convId: string, seq: number, origin?: string): Promise<number>;
+  markRead(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<{ readSeq: number; unread: number }>;
+  markDelivered(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<number>;
   typing(userId: string, convId: string): Promise<void>;
 }
 
@@ -37,19 +37,19 @@ export class Messages implements MessageService {
       (subs, results) =>
         results.forEach((r, i) => {
           const sub = subs[i]!;
-          if (r.created) deps.events.publish({ type: "message", message: r.message, members: sub.members, origin: sub.origin });
+          if (r.created) deps.events.publish({ type: "message", message: r.message, members: sub.members, sourceConnection: sub.sourceConnection });
         }),
     );
   }
 
   /**
    * Commits a message (or finds the one already sent with this clientId) and resolves after the
-   * durable commit. `origin` names the connection that sent it, which gets an ack, not a msg.
+   * durable commit. `sourceConnection` names the connection that sent it, which gets an ack, not a msg.
    */
-  async send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, origin?: string): Promise<Stored> {
+  async send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string): Promise<Stored> {
     const members = await this.deps.conversations.requireMember(userId, convId);
     const message: NewMessage = { id: newId(), conv: convId, sender: userId, clientId: input.clientId, ts: this.deps.clock.now(), body: input.body };
-    return this.#committer.submit({ message, members, origin });
+    return this.#committer.submit({ message, members, sourceConnection });
   }
 
   async history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
@@ -57,17 +57,17 @@ export class Messages implements MessageService {
     return this.deps.store.history(convId, range);
   }
 
-  async markRead(userId: string, convId: string, seq: number, origin?: string): Promise<{ readSeq: number; unread: number }> {
+  async markRead(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<{ readSeq: number; unread: number }> {
     const members = await this.deps.conversations.requireMember(userId, convId);
     const result = await this.deps.store.markRead(convId, userId, seq);
-    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "read", seq: result.readSeq, members, origin });
+    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "read", seq: result.readSeq, members, sourceConnection });
     return result;
   }
 
-  async markDelivered(userId: string, convId: string, seq: number, origin?: string): Promise<number> {
+  async markDelivered(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<number> {
     const members = await this.deps.conversations.requireMember(userId, convId);
     const deliveredSeq = await this.deps.store.markDelivered(convId, userId, seq);
-    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "delivered", seq: deliveredSeq, members, origin });
+    this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "delivered", seq: deliveredSeq, members, sourceConnection });
     return deliveredSeq;
   }
 

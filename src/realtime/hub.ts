@@ -82,9 +82,9 @@ export class Hub implements EventSink {
   publish(event: DomainEvent): void {
     switch (event.type) {
       case "message":
-        return this.deliver(event.members, event.message, msgFrame(event.message), event.origin);
+        return this.deliver(event.members, event.message, msgFrame(event.message), event.sourceConnection);
       case "receipt":
-        return this.notifyUsers(event.members, notificationFrame(event), event.origin);
+        return this.notifyUsers(event.members, notificationFrame(event), event.sourceConnection);
       case "typing":
         return this.notifyUsers(
           event.members.filter((m) => m !== event.user),
@@ -94,9 +94,9 @@ export class Hub implements EventSink {
   }
 
   /** A committed message, serialised once (`text`), to every socket of the given users. */
-  deliver(userIds: Iterable<string>, message: Message, text: string, origin?: string): void {
+  deliver(userIds: Iterable<string>, message: Message, text: string, sourceConnection?: string): void {
     // The sending connection gets its ack instead, but its stream must still move past it.
-    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === origin ? null : text));
+    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === sourceConnection ? null : text));
   }
 
   /** Sends one serialised frame to every socket of the given users (but the `except` connection). */

@@ -50,16 +50,16 @@ export class ConversationObject extends DurableObject<Env> {
     this.#messages = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } }).messages;
   }
 
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, origin?: string) {
-    return outcome(() => this.#messages.send(userId, conv, input, origin));
+  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string) {
+    return outcome(() => this.#messages.send(userId, conv, input, sourceConnection));
   }
 
-  markRead(userId: string, conv: string, seq: number, origin?: string) {
-    return outcome(() => this.#messages.markRead(userId, conv, seq, origin));
+  markRead(userId: string, conv: string, seq: number, sourceConnection?: string) {
+    return outcome(() => this.#messages.markRead(userId, conv, seq, sourceConnection));
   }
 
-  markDelivered(userId: string, conv: string, seq: number, origin?: string) {
-    return outcome(() => this.#messages.markDelivered(userId, conv, seq, origin));
+  markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string) {
+    return outcome(() => this.#messages.markDelivered(userId, conv, seq, sourceConnection));
   }
 
   typing(userId: string, conv: string) {
@@ -70,11 +70,11 @@ export class ConversationObject extends DurableObject<Env> {
   #fanOut(event: DomainEvent): void {
     if (event.type === "message") {
       const text = msgFrame(event.message);
-      for (const user of event.members) this.#toUser(user, (u) => u.deliver(user, event.message, text, event.origin));
+      for (const user of event.members) this.#toUser(user, (u) => u.deliver(user, event.message, text, event.sourceConnection));
       return;
     }
     const text = notificationFrame(event);
-    const except = event.type === "receipt" ? event.origin : undefined;
+    const except = event.type === "receipt" ? event.sourceConnection : undefined;
     const to = event.type === "typing" ? event.members.filter((m) => m !== event.user) : event.members;
     for (const user of to) this.#toUser(user, (u) => u.notify(user, text, except));
   }

@@ -38,10 +38,10 @@ export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.
  */
 export function remoteMessages(env: Env, reader: Pick<MessageService, "history">): MessageService {
   return {
-    send: (userId, conv, input, origin) => unwrap(conversationObject(env, conv).send(userId, conv, input, origin)),
+    send: (userId, conv, input, sourceConnection) => unwrap(conversationObject(env, conv).send(userId, conv, input, sourceConnection)),
     history: (userId, conv, range) => reader.history(userId, conv, range),
-    markRead: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, origin)),
-    markDelivered: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, origin)),
+    markRead: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, sourceConnection)),
+    markDelivered: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, sourceConnection)),
     typing: (userId, conv) => unwrap(conversationObject(env, conv).typing(userId, conv)),
   };
 }

@@ -92,16 +92,16 @@ export class UserObject extends DurableObject<Env> {
         // A kick that arrived while the store said "active" wins.
         return this.#revoked.has(claims.sessionId) ? null : claims;
       },
-      send: async (userId, conv, input, origin) => {
-        const result = await messages.send(userId, conv, input, origin);
+      send: async (userId, conv, input, sourceConnection) => {
+        const result = await messages.send(userId, conv, input, sourceConnection);
         // The conversation's delivery of it to this object may come after the ack: a gap fill
         // meanwhile must not echo it back (on Bun the delivery precedes the ack).
-        if (result.created) this.#byId.get(origin)?.delivery.acked(result.message);
+        if (result.created) this.#byId.get(sourceConnection)?.delivery.acked(result.message);
         return result;
       },
       history: (userId, conv, range) => messages.history(userId, conv, range),
-      markDelivered: (userId, conv, seq, origin) => messages.markDelivered(userId, conv, seq, origin),
-      markRead: (userId, conv, seq, origin) => messages.markRead(userId, conv, seq, origin),
+      markDelivered: (userId, conv, seq, sourceConnection) => messages.markDelivered(userId, conv, seq, sourceConnection),
+      markRead: (userId, conv, seq, sourceConnection) => messages.markRead(userId, conv, seq, sourceConnection),
       typing: (userId, conv) => messages.typing(userId, conv),
     };
     const { config } = this.#rt.settings;
@@ -186,9 +186,9 @@ export class UserObject extends DurableObject<Env> {
 
   // ---- RPC from the conversation objects and the Worker ----------------------------------
 
-  /** A committed message, serialised once by its conversation; `origin` gets no echo. */
-  async deliver(userId: string, message: Message, text: string, origin?: string): Promise<void> {
-    this.#hub.deliver([userId], message, text, origin);
+  /** A committed message, serialised once by its conversation; `sourceConnection` gets no echo. */
+  async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
+    this.#hub.deliver([userId], message, text, sourceConnection);
     for (const [ws, session] of this.#sessions) this.#persist(ws, session);
   }
 
