@@ -32,12 +32,12 @@ export interface Store {
   setPasswordHash(userId: string, hash: string): Promise<void>;
   searchUsers(prefix: string, limit: number): Promise<UserRecord[]>;
 
-  // sessions and refresh tokens (hashes only)
-  createSession(session: { id: string; userId: string; createdAt: number }, refresh: { hash: string; expiresAt: number }): Promise<void>;
-  /** Spends `oldHash` and stores `next` in one step; a spent token revokes its session. */
-  rotateRefreshToken(oldHash: string, next: { hash: string; expiresAt: number }, now: number): Promise<{ outcome: RefreshOutcome; sessionId?: string; userId?: string }>;
-  revokeSession(sessionId: string, now: number): Promise<void>;
-  isSessionActive(sessionId: string): Promise<boolean>;
+  // logins and refresh tokens (hashes only)
+  createLogin(login: { id: string; userId: string; createdAt: number }, refresh: { hash: string; expiresAt: number }): Promise<void>;
+  /** Spends `oldHash` and stores `next` in one step; a spent token revokes its login. */
+  rotateRefreshToken(oldHash: string, next: { hash: string; expiresAt: number }, now: number): Promise<{ outcome: RefreshOutcome; loginId?: string; userId?: string }>;
+  revokeLogin(loginId: string, now: number): Promise<void>;
+  isLoginActive(loginId: string): Promise<boolean>;
 
   // conversations
   /** Creates the direct conversation of a pair unless it exists; returns the one that stands. */
@@ -74,7 +74,7 @@ export interface PasswordHasher {
 
 export interface AccessClaims {
   userId: string;
-  sessionId: string;
+  loginId: string;
 }
 
 export interface TokenSigner {

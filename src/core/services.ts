@@ -16,7 +16,7 @@ export interface ServiceDeps {
   clock?: Clock;
   /** who is online; without it GET /v1/presence answers 501 */
   presence?: Presence;
-  onSessionRevoked?: (sessionId: string, userId?: string) => void | Promise<void>;
+  onLoginRevoked?: (loginId: string, userId?: string) => void | Promise<void>;
 }
 
 export interface Services {

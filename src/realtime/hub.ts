@@ -73,9 +73,9 @@ export class Hub implements EventSink {
   }
 
   /** A login was revoked (logout, refresh-token reuse): its sockets go. */
-  kickLogin(sessionId: string): void {
+  kickLogin(loginId: string): void {
     for (const session of this.#sessions) {
-      if (session.user?.sessionId === sessionId) session.close(CloseCode.KICKED, "session revoked");
+      if (session.user?.loginId === loginId) session.close(CloseCode.KICKED, "session revoked");
     }
   }
 

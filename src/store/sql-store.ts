@@ -6,7 +6,7 @@ import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { NewMessage, RefreshOutcome, Store, UserRecord } from "../core/ports.ts";
 import type { Conversation, ConversationSummary, ReceiptState, Role } from "../schema/conversations.ts";
 import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
-import { conversations, members, messages, refreshTokens, schema, sessions, users } from "./schema.ts";
+import { conversations, members, messages, refreshTokens, schema, logins, users } from "./schema.ts";
 
 /** A drizzle SQLite database that can run a batch atomically (libSQL and D1 both can). */
 export type SqlDb = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
@@ -101,12 +101,12 @@ export class SqlStore implements Store {
       .all();
   }
 
-  // ---- sessions ----------------------------------------------------------------------------
+  // ---- logins ------------------------------------------------------------------------------
 
-  async createSession(session: { id: string; userId: string; createdAt: number }, refresh: { hash: string; expiresAt: number }): Promise<void> {
+  async createLogin(login: { id: string; userId: string; createdAt: number }, refresh: { hash: string; expiresAt: number }): Promise<void> {
     await this.db.batch([
-      this.db.insert(sessions).values(session),
-      this.db.insert(refreshTokens).values({ tokenHash: refresh.hash, sessionId: session.id, expiresAt: refresh.expiresAt }),
+      this.db.insert(logins).values(login),
+      this.db.insert(refreshTokens).values({ tokenHash: refresh.hash, loginId: login.id, expiresAt: refresh.expiresAt }),
     ]);
   }
 
@@ -114,46 +114,46 @@ export class SqlStore implements Store {
     oldHash: string,
     next: { hash: string; expiresAt: number },
     now: number,
-  ): Promise<{ outcome: RefreshOutcome; sessionId?: string; userId?: string }> {
+  ): Promise<{ outcome: RefreshOutcome; loginId?: string; userId?: string }> {
     const row = await this.db
-      .select({ token: refreshTokens, userId: sessions.userId, revokedAt: sessions.revokedAt })
+      .select({ token: refreshTokens, userId: logins.userId, revokedAt: logins.revokedAt })
       .from(refreshTokens)
-      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(logins, eq(logins.id, refreshTokens.loginId))
       .where(eq(refreshTokens.tokenHash, oldHash))
       .get();
     if (!row) return { outcome: "unknown" };
-    const { sessionId } = row.token;
-    if (row.revokedAt !== null) return { outcome: "revoked", sessionId };
+    const { loginId } = row.token;
+    if (row.revokedAt !== null) return { outcome: "revoked", loginId };
     if (row.token.usedAt !== null) {
-      await this.revokeSession(sessionId, now);
-      return { outcome: "reused", sessionId, userId: row.userId };
+      await this.revokeLogin(loginId, now);
+      return { outcome: "reused", loginId, userId: row.userId };
     }
-    if (row.token.expiresAt <= now) return { outcome: "expired", sessionId };
+    if (row.token.expiresAt <= now) return { outcome: "expired", loginId };
     const [spent] = (await this.db.batch([
       this.db
         .update(refreshTokens)
         .set({ usedAt: now })
         .where(and(eq(refreshTokens.tokenHash, oldHash), sql`${refreshTokens.usedAt} IS NULL`))
         .returning({ hash: refreshTokens.tokenHash }),
-      this.db.insert(refreshTokens).values({ tokenHash: next.hash, sessionId, expiresAt: next.expiresAt }),
+      this.db.insert(refreshTokens).values({ tokenHash: next.hash, loginId, expiresAt: next.expiresAt }),
     ])) as [unknown[]];
     if (spent.length === 0) {
       // Another request spent it between our read and write: the token was used twice.
-      await this.revokeSession(sessionId, now);
-      return { outcome: "reused", sessionId, userId: row.userId };
+      await this.revokeLogin(loginId, now);
+      return { outcome: "reused", loginId, userId: row.userId };
     }
-    return { outcome: "rotated", sessionId, userId: row.userId };
+    return { outcome: "rotated", loginId, userId: row.userId };
   }
 
-  async revokeSession(sessionId: string, now: number): Promise<void> {
+  async revokeLogin(loginId: string, now: number): Promise<void> {
     await this.db
-      .update(sessions)
+      .update(logins)
       .set({ revokedAt: now })
-      .where(and(eq(sessions.id, sessionId), sql`${sessions.revokedAt} IS NULL`));
+      .where(and(eq(logins.id, loginId), sql`${logins.revokedAt} IS NULL`));
   }
 
-  async isSessionActive(sessionId: string): Promise<boolean> {
-    const row = await this.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, sessionId)).get();
+  async isLoginActive(loginId: string): Promise<boolean> {
+    const row = await this.db.select({ revokedAt: logins.revokedAt }).from(logins).where(eq(logins.id, loginId)).get();
     return row !== undefined && row.revokedAt === null;
   }
 

@@ -35,7 +35,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
     events: cluster.events,
-    onSessionRevoked: (sessionId) => hub?.kickLogin(sessionId),
+    onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),

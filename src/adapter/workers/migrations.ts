@@ -5,11 +5,12 @@
 // in the same state to this one, and the other way round.
 import journal from "../../../drizzle/meta/_journal.json";
 import m0000 from "../../../drizzle/0000_init.sql";
+import m0001 from "../../../drizzle/0001_logins.sql";
 import type { SqlDb } from "../../store/sql-store.ts";
 import { sql } from "drizzle-orm";
 
 // A new drizzle/NNNN_*.sql needs a line here; a journal entry without one fails every request.
-const files: Record<string, string> = { "0000_init": m0000 };
+const files: Record<string, string> = { "0000_init": m0000, "0001_logins": m0001 };
 
 export interface Migration {
   tag: string;

@@ -47,6 +47,6 @@ export function remoteMessages(env: Env, reader: Pick<MessageService, "history">
 }
 
 /** A revoked login (logout, refresh-token reuse): its sockets, all in the user's object, close 4010. */
-export async function kickLogin(env: Env, sessionId: string, userId: string | undefined): Promise<void> {
-  if (userId) await userObject(env, userId).kickLogin(sessionId);
+export async function kickLogin(env: Env, loginId: string, userId: string | undefined): Promise<void> {
+  if (userId) await userObject(env, userId).kickLogin(loginId);
 }

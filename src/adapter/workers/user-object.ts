@@ -52,7 +52,7 @@ const ATTACHMENT_BUDGET = 1800;
 /** storage key: when the user's last socket closed */
 const LAST_SEEN = "lastSeen";
 
-/** Sessions revoked recently, remembered to refuse a hello whose check raced the revocation. */
+/** Logins revoked recently, remembered to refuse a hello whose check raced the revocation. */
 const REVOKED_MEMORY = 1000;
 
 export const PING = '{"t":"ping"}';
@@ -90,7 +90,7 @@ export class UserObject extends DurableObject<Env> {
         const claims = await this.#accounts.authenticate(token);
         if (!claims || claims.userId !== this.#owner) return null; // another user's socket has no place here
         // A kick that arrived while the store said "active" wins.
-        return this.#revoked.has(claims.sessionId) ? null : claims;
+        return this.#revoked.has(claims.loginId) ? null : claims;
       },
       send: async (userId, conv, input, sourceConnection) => {
         const result = await messages.send(userId, conv, input, sourceConnection);
@@ -203,10 +203,10 @@ export class UserObject extends DurableObject<Env> {
     return { userId, online: false, lastSeen: (await this.ctx.storage.get<number>(LAST_SEEN)) ?? null };
   }
 
-  async kickLogin(sessionId: string): Promise<void> {
-    this.#revoked.add(sessionId);
+  async kickLogin(loginId: string): Promise<void> {
+    this.#revoked.add(loginId);
     if (this.#revoked.size > REVOKED_MEMORY) this.#revoked.delete(this.#revoked.values().next().value!);
-    this.#hub.kickLogin(sessionId);
+    this.#hub.kickLogin(loginId);
   }
 
   // ---- sockets ----------------------------------------------------------------------------
