@@ -4,8 +4,10 @@ import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
 import type { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
 import { GroupCommitter } from "./group-commit.ts";
-import type { Clock, NewMessage, Store } from "./ports.ts";
+import type { Clock } from "./ports.ts";
 import { newId } from "./random.ts";
+import type { MessageLog, NewMessage } from "./store/message-log.ts";
+import type { ReceiptStore } from "./store/receipts.ts";
 
 interface Submission {
   message: NewMessage;
@@ -30,9 +32,9 @@ export interface MessageService {
 export class Messages implements MessageService {
   readonly #committer: GroupCommitter<Submission, Stored>;
 
-  constructor(private readonly deps: { store: Store; conversations: Conversations; events: EventSink; clock: Clock }) {
+  constructor(private readonly deps: { messageLog: MessageLog; receipts: ReceiptStore; conversations: Conversations; events: EventSink; clock: Clock }) {
     this.#committer = new GroupCommitter<Submission, Stored>(
-      (subs) => deps.store.appendMessages(subs.map((s) => s.message)),
+      (subs) => deps.messageLog.appendMessages(subs.map((s) => s.message)),
       // Synchronous and in commit order, so every device sees a conversation's seqs in order.
       (subs, results) =>
         results.forEach((r, i) => {
@@ -54,19 +56,19 @@ export class Messages implements MessageService {
 
   async history(userId: string, convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage> {
     await this.deps.conversations.requireMember(userId, convId);
-    return this.deps.store.history(convId, range);
+    return this.deps.messageLog.history(convId, range);
   }
 
   async markRead(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<{ readSeq: number; unread: number }> {
     const members = await this.deps.conversations.requireMember(userId, convId);
-    const result = await this.deps.store.markRead(convId, userId, seq);
+    const result = await this.deps.receipts.markRead(convId, userId, seq);
     this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "read", seq: result.readSeq, members, sourceConnection });
     return result;
   }
 
   async markDelivered(userId: string, convId: string, seq: number, sourceConnection?: string): Promise<number> {
     const members = await this.deps.conversations.requireMember(userId, convId);
-    const deliveredSeq = await this.deps.store.markDelivered(convId, userId, seq);
+    const deliveredSeq = await this.deps.receipts.markDelivered(convId, userId, seq);
     this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "delivered", seq: deliveredSeq, members, sourceConnection });
     return deliveredSeq;
   }

@@ -8,7 +8,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import journal from "../../drizzle/meta/_journal.json";
 import { sha256Hex } from "../../src/core/random.ts";
-import { migrationsFolder, openLibsql } from "../../src/store/libsql.ts";
+import { migrationsFolder, openLibsql } from "../../src/adapter/bun/store.ts";
 import { tempDataDir } from "../support/target.ts";
 
 const data = tempDataDir();
@@ -36,9 +36,9 @@ test("a login and its refresh token from before the rename still refresh after i
 
   const { store, client: migrated } = await openLibsql({ dataDir: data.dir, synchronous: "NORMAL" });
   try {
-    expect(await store.isLoginActive("login-1")).toBe(true);
+    expect(await store.logins.isLoginActive("login-1")).toBe(true);
     const next = { hash: await sha256Hex("token-2"), expiresAt: Date.now() + 60_000 };
-    expect(await store.rotateRefreshToken(await sha256Hex("token-1"), next, Date.now())).toEqual({ outcome: "rotated", loginId: "login-1", userId: "u1" });
+    expect(await store.logins.rotateRefreshToken(await sha256Hex("token-1"), next, Date.now())).toEqual({ outcome: "rotated", loginId: "login-1", userId: "u1" });
     const tables = (await migrated.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => r.name);
     expect(tables).toContain("logins");
     expect(tables).not.toContain("sessions");

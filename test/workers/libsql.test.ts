@@ -1,6 +1,6 @@
 // The Worker on a libSQL server (DATABASE_URL, as with Turso in production) instead of D1:
 // @libsql/client/web over HTTP from workerd, migrations through it, the message log under
-// parallel sends, and a Bun server (src/store/libsql.ts) sharing that database. The server is
+// parallel sends, and a Bun server (src/adapter/bun/store.ts) sharing that database. The server is
 // test/workers/support/hrana-server.ts, a small Hrana-over-HTTP server on a SQLite file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
@@ -11,7 +11,7 @@ import { jwtSigner } from "../../src/auth/jwt.ts";
 import { noEvents } from "../../src/core/events.ts";
 import { createServices } from "../../src/core/services.ts";
 import { createApp } from "../../src/http/app.ts";
-import { openLibsql } from "../../src/store/libsql.ts";
+import { openLibsql } from "../../src/adapter/bun/store.ts";
 import { call, directConversation, registerMany, sendText, type TestUser } from "../support/api.ts";
 import { TEST_JWT_SECRET, tempDataDir } from "../support/target.ts";
 import { startWorkers, type WorkersTarget } from "../support/wrangler.ts";

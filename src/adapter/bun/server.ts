@@ -7,10 +7,10 @@ import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { defaultLimits } from "../../realtime/session.ts";
-import { openLibsql } from "../../store/libsql.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./secret.ts";
+import { openLibsql } from "./store.ts";
 import { bunWebSocket } from "./websocket.ts";
 
 export interface RunningServer {
@@ -28,13 +28,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
-  const cluster = await joinCluster(config, store, () => hub);
+  const cluster = await joinCluster(config, store.conversations, () => hub);
   const services = createServices({
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
     events: cluster.events,
+    memberCache: cluster.memberCache,
+    onMembersChanged: cluster.onMembersChanged,
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });
   hub = new Hub({

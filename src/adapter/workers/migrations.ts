@@ -1,12 +1,12 @@
 // The drizzle-kit migrations of drizzle/, applied by the Worker itself: the SQL files are bundled
 // as text (wrangler.toml [[rules]]), because a Worker has no file system for drizzle's migrator.
 // Bookkeeping is drizzle's own: the `__drizzle_migrations` table with the same hash and
-// created_at per migration, so a database that Bun's migrator (src/store/libsql.ts) touched is
+// created_at per migration, so a database that Bun's migrator (src/adapter/bun/store.ts) touched is
 // in the same state to this one, and the other way round.
 import journal from "../../../drizzle/meta/_journal.json";
 import m0000 from "../../../drizzle/0000_init.sql";
 import m0001 from "../../../drizzle/0001_logins.sql";
-import type { SqlDb } from "../../store/sql-store.ts";
+import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
 
 // A new drizzle/NNNN_*.sql needs a line here; a journal entry without one fails every request.

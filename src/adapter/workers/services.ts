@@ -35,7 +35,7 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
-      store: deps.store,
+      conversations: deps.store.conversations,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
     }),
   };

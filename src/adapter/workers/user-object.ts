@@ -116,7 +116,7 @@ export class UserObject extends DurableObject<Env> {
     this.#tracker = shared
       ? new PresenceTracker({
           presence: shared,
-          contacts: (userId) => this.#rt.deps.store.contactIds(userId),
+          contacts: (userId) => this.#rt.deps.store.conversations.contactIds(userId),
           announce: (users, text) => this.#tell(users, text),
           liveConnections: () => this.#hub.connections(),
           onError: (error) => log("realtime").warning("presence backend failed: {error}", { error }),
@@ -289,7 +289,7 @@ export class UserObject extends DurableObject<Env> {
       const lastSeen = online ? null : Date.now();
       if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
       const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
-      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.contactIds(userId), text));
+      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.conversations.contactIds(userId), text));
       this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
       this.ctx.waitUntil(this.#announcing);
     });
