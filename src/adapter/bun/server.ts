@@ -1,4 +1,5 @@
 // The Bun runtime: libSQL store, argon2id, the shared Hono app and the realtime hub on Bun.serve.
+import { getConnInfo } from "hono/bun";
 import type { Config } from "../../config.ts";
 import { jwtSigner } from "../../auth/jwt.ts";
 import { createServices } from "../../core/services.ts";
@@ -53,7 +54,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onDisconnected: (userId, connectionId) => cluster.tracker.disconnected(userId, connectionId),
   });
   const ws = bunWebSocket(hub, {
-    allowedOrigins: config.ALLOWED_ORIGINS,
     maxFrameBytes: config.MAX_FRAME_BYTES,
     maxBufferedBytes: config.MAX_BUFFERED_BYTES,
   });
@@ -61,6 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services,
     websocket: ws.upgrade,
     rateLimit: authRateLimitsFrom(config),
+    clientIp: (c) => getConnInfo(c).remote.address,
     allowedOrigins: config.ALLOWED_ORIGINS,
   });
   const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });

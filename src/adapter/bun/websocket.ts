@@ -5,12 +5,10 @@ import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Connection } from "../../realtime/connection.ts";
 import type { Hub } from "../../realtime/hub.ts";
-import { originAllowed } from "../../realtime/origin.ts";
 import type { Session } from "../../realtime/session.ts";
 import { WriteBatcher } from "./write-batcher.ts";
 
 export interface BunWebSocketOptions {
-  allowedOrigins?: readonly string[];
   /** largest frame accepted; bigger ones close the socket with 1009 */
   maxFrameBytes: number;
   /**
@@ -24,9 +22,6 @@ type SocketData = { session?: Session };
 
 export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
   const upgrade: MiddlewareHandler<AppEnv & { Bindings: Server<SocketData> }> = async (c) => {
-    if (!originAllowed(c.req.header("Origin"), options.allowedOrigins)) {
-      throw new AppError("forbidden", "origin not allowed");
-    }
     if (c.env.upgrade(c.req.raw, { data: {} })) return new Response(null);
     throw new AppError("invalid_request", "expected a WebSocket upgrade");
   };
