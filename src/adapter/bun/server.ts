@@ -7,10 +7,10 @@ import { createApp } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import { Hub } from "../../realtime/hub.ts";
-import { defaultLimits } from "../../realtime/session.ts";
+import { sessionLimitsFrom } from "../session-limits.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
-import { jwtSecret } from "./secret.ts";
+import { jwtSecret } from "./config.ts";
 import { openLibsql } from "./store.ts";
 import { bunWebSocket } from "./websocket.ts";
 
@@ -42,13 +42,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),
-    limits: {
-      ...defaultLimits,
-      heartbeatMs: config.HEARTBEAT_MS,
-      helloTimeoutMs: config.HELLO_TIMEOUT_MS,
-      framesPerSec: config.WS_FRAMES_PER_SEC,
-      frameBurst: config.WS_FRAME_BURST,
-    },
+    limits: sessionLimitsFrom(config),
     maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
     onConnected: (userId, connectionId) => cluster.tracker.connected(userId, connectionId),
     onDisconnected: (userId, connectionId) => cluster.tracker.disconnected(userId, connectionId),

@@ -19,6 +19,7 @@ import { msgFrame } from "../../realtime/ordered-delivery.ts";
 import type { MessageBody } from "../../schema/messages.ts";
 import type { Env } from "./env.ts";
 import { outcome, userObject } from "./objects.ts";
+import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
 
 type UserStub = ReturnType<typeof userObject>;
@@ -39,7 +40,7 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export class ConversationObject extends DurableObject<Env> {
+export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   readonly #messages: MessageService;
   /** per user, the last delivery in flight: the next one starts after it */
   readonly #chains = new Map<string, Promise<void>>();

@@ -6,6 +6,7 @@
 import journal from "../../../drizzle/meta/_journal.json";
 import m0000 from "../../../drizzle/0000_init.sql";
 import m0001 from "../../../drizzle/0001_logins.sql";
+import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
 
@@ -18,11 +19,6 @@ export interface Migration {
   createdAt: number;
   statements: string[];
   hash: string;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export async function bundledMigrations(): Promise<Migration[]> {

@@ -1,12 +1,10 @@
-// Calls between the Worker and its Durable Objects (DO RPC). Only the message of an Error
-// survives the trip, so the domain's AppError (code, details: the HTTP status and the ws error
-// frame depend on them) travels as a value and is thrown again on the caller's side.
+// Calls between the Worker and its Durable Objects (DO RPC, rpc.ts): the stubs, and the domain's
+// AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
+// as a value.
 import { AppError } from "../../core/errors.ts";
 import type { MessageService } from "../../core/messages.ts";
-import type { ErrorCode } from "../../schema/errors.ts";
 import type { Env } from "./env.ts";
-
-export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
+import type { Outcome } from "./rpc.ts";
 
 /** On the object's side: an AppError becomes a value; anything else stays a failure. */
 export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {

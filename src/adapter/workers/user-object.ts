@@ -27,17 +27,18 @@
 // runs the sessions' tick, counting those automatic answers as signs of life.
 import { DurableObject } from "cloudflare:workers";
 import type { Message } from "../../schema/messages.ts";
-import type { Accounts } from "../../core/accounts.ts";
 import type { PresenceStatus } from "../../core/presence.ts";
-import { createServices } from "../../core/services.ts";
+import { servicesBackend } from "../../realtime/backend.ts";
 import { CloseCode, type Connection } from "../../realtime/connection.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 import type { RealtimeBackend, Session, SessionSnapshot } from "../../realtime/session.ts";
 import { log } from "../../log.ts";
 import type { Env } from "./env.ts";
-import { OWNER_HEADER, remoteMessages, userObject } from "./objects.ts";
+import { OWNER_HEADER, userObject } from "./objects.ts";
+import type { UserRpc } from "./rpc.ts";
 import { objectRuntime, type Runtime } from "./runtime.ts";
+import { workersServices } from "./services.ts";
 import { closeCode, tooBig } from "./frames.ts";
 
 /** What a socket carries through a hibernation; the runtime allows 2,048 bytes. */
@@ -58,10 +59,9 @@ const REVOKED_MEMORY = 1000;
 export const PING = '{"t":"ping"}';
 export const PONG = '{"t":"pong"}';
 
-export class UserObject extends DurableObject<Env> {
+export class UserObject extends DurableObject<Env> implements UserRpc {
   readonly #rt: Runtime;
   readonly #hub: Hub;
-  readonly #accounts: Accounts;
   readonly #sessions = new Map<WebSocket, Session>();
   readonly #byId = new Map<string, Session>();
   readonly #revoked = new Set<string>();
@@ -82,27 +82,24 @@ export class UserObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#rt = objectRuntime(env);
-    const services = createServices(this.#rt.deps);
-    this.#accounts = services.accounts;
-    const messages = remoteMessages(env, services.messages);
+    // The Worker's services: writes through the conversations' objects, reads per call (so no
+    // member list is cached here: see src/core/member-cache.ts).
+    const services = servicesBackend(workersServices(this.#rt.deps, env), { multiNode: false });
     const backend: RealtimeBackend = {
+      ...services,
       authenticate: async (token) => {
-        const claims = await this.#accounts.authenticate(token);
+        const claims = await services.authenticate(token);
         if (!claims || claims.userId !== this.#owner) return null; // another user's socket has no place here
         // A kick that arrived while the store said "active" wins.
         return this.#revoked.has(claims.loginId) ? null : claims;
       },
       send: async (userId, conv, input, sourceConnection) => {
-        const result = await messages.send(userId, conv, input, sourceConnection);
+        const result = await services.send(userId, conv, input, sourceConnection);
         // The conversation's delivery of it to this object may come after the ack: a gap fill
         // meanwhile must not echo it back (on Bun the delivery precedes the ack).
         if (result.created) this.#byId.get(sourceConnection)?.delivery.acked(result.message);
         return result;
       },
-      history: (userId, conv, range) => messages.history(userId, conv, range),
-      markDelivered: (userId, conv, seq, sourceConnection) => messages.markDelivered(userId, conv, seq, sourceConnection),
-      markRead: (userId, conv, seq, sourceConnection) => messages.markRead(userId, conv, seq, sourceConnection),
-      typing: (userId, conv) => messages.typing(userId, conv),
     };
     const { config } = this.#rt.settings;
     this.#hub = new Hub({
