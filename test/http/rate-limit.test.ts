@@ -27,7 +27,7 @@ for (const kind of targetKinds()) {
       for (let i = 0; i < 10; i++) expectError(await login(t.url, victim.username, `guess-${i}-xx`), 401, "invalid_credentials");
       expectLimited(await login(t.url, victim.username, "guess-11-xx"));
       expectLimited(await login(t.url, victim.username.toUpperCase(), victim.password));
-      // other accounts, and the victim's existing sessions, are unaffected
+      // other accounts, and the victim's existing logins, are unaffected
       const other = await register(t.url);
       expect((await login(t.url, other.username, other.password)).status).toBe(200);
       expect((await victim.api.get("/v1/me")).status).toBe(200);

@@ -91,7 +91,7 @@ describe("one database, Bun and Workers", () => {
   test("on Workers again: Bun's argon2id users log in, their hashes become PBKDF2; Bun's tokens are accepted", async () => {
     const workers = await startWorkers({ persistDir: persist.dir, vars });
     try {
-      // a token Bun signed, for a session Bun stored
+      // a token Bun signed, for a login Bun stored
       const me = await call(workers.url, "GET", "/v1/me", { token: fromBun.accessToken });
       expect(me.status).toBe(200);
       expect(me.body.username).toBe(fromBun.username);
