@@ -10,9 +10,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { AppError, notFound } from "../core/errors.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
-import { originAllowed } from "../realtime/origin.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse, onError, validationError } from "./errors.ts";
+import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -29,7 +29,7 @@ export interface AppOptions {
    * defaults of src/config.ts.
    */
   rateLimit?: AuthRateLimits;
-  /** how to find a request's client IP, if the runtime's own way (see rate-limit.ts) does not fit */
+  /** the peer address of a request as the runtime knows it (its adapter's getConnInfo); CLIENT_IP_HEADER overrides it */
   clientIp?: ClientIp;
   /** browser origins allowed to call the API and open /v1/ws (unset: any localhost origin) */
   allowedOrigins?: readonly string[];
@@ -135,7 +135,7 @@ export function createApp(options: AppOptions) {
   for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh"]) app.use(path, authLimit);
 
   app.openapi(health, (c) => c.json({ ok: true as const }, 200));
-  if (options.websocket) app.get("/v1/ws", options.websocket);
+  if (options.websocket) app.get("/v1/ws", allowedOriginsOnly(options.allowedOrigins), options.websocket);
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
   app.route("/", presenceRoutes);

@@ -52,19 +52,14 @@ export const authRateLimitsFrom = (config: Pick<Config, keyof typeof RateConfig.
 /** The defaults of src/config.ts, for an app built without explicit limits. */
 export const defaultAuthRateLimits = (): AuthRateLimits => authRateLimitsFrom(RateConfig.parse({}));
 
-/** Finds the client address of a request; undefined when the runtime cannot tell. */
+/** Finds the client address of a request; undefined when it cannot tell. */
 export type ClientIp = (c: Context) => string | undefined;
 
+/** The configured header (set by a trusted proxy) when there is one, else the runtime's peer address. */
 export const clientIpOf =
-  (ipHeader?: string): ClientIp =>
-  (c) => {
-    if (ipHeader) return c.req.header(ipHeader)?.split(",")[0]?.trim() || undefined;
-    // Bun.serve hands its Server to fetch as the env: it knows the peer address.
-    const server = c.env as { requestIP?: (req: Request) => { address: string } | null } | undefined;
-    if (typeof server?.requestIP === "function") return server.requestIP(c.req.raw)?.address;
-    // Cloudflare sets this at its edge, overwriting whatever the client sent.
-    return c.req.header("cf-connecting-ip");
-  };
+  (ipHeader: string | undefined, peerIp: ClientIp): ClientIp =>
+  (c) =>
+    ipHeader ? c.req.header(ipHeader)?.split(",")[0]?.trim() || undefined : peerIp(c);
 
 const limited = (waitMs: number) => {
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
@@ -87,9 +82,11 @@ const isFailure = (status: number) => status === 401 || status === 409;
 /** Middleware for POST /v1/auth/{register,login,refresh}. */
 export function authRateLimit(
   limits: AuthRateLimits,
-  clientIp: ClientIp = clientIpOf(limits.ipHeader),
+  /** the peer address as the runtime knows it (each adapter hands its own, like Hono's getConnInfo) */
+  peerIp: ClientIp = () => undefined,
   now: () => number = Date.now,
 ): MiddlewareHandler<AppEnv> {
+  const clientIp = clientIpOf(limits.ipHeader, peerIp);
   const requests = limits.perIp > 0 ? new KeyedBuckets(limits.perIp) : undefined;
   const failures = limits.failuresPerIp > 0 ? new FailureBudget(limits.failuresPerIp, now) : undefined;
   const logins = limits.loginFailuresPerUsername > 0 ? new FailureBudget(limits.loginFailuresPerUsername, now) : undefined;

@@ -25,17 +25,17 @@ export const presenceFrame = (item: PresenceItem): string => encodeFrame({ t: "p
  * anything else is one frame for the users named, but the connection it came from (`except`).
  */
 export type RoutedEvent =
-  | { kind: "stream"; message: Message; text: string; to: readonly string[]; origin?: string }
+  | { kind: "stream"; message: Message; text: string; to: readonly string[]; sourceConnection?: string }
   | { kind: "notify"; text: string; to: readonly string[]; except?: string };
 
 export function routeEvent(event: DomainEvent): RoutedEvent {
   switch (event.type) {
     case "message":
-      return { kind: "stream", message: event.message, text: msgFrame(event.message), to: event.members, origin: event.origin };
+      return { kind: "stream", message: event.message, text: msgFrame(event.message), to: event.members, sourceConnection: event.sourceConnection };
     case "receipt": {
       const { conv, user, kind, seq } = event;
       // the reader's other devices are told too; the connection that read is not
-      return { kind: "notify", text: encodeFrame({ t: "receipt", conv, user, kind, seq }), to: event.members, except: event.origin };
+      return { kind: "notify", text: encodeFrame({ t: "receipt", conv, user, kind, seq }), to: event.members, except: event.sourceConnection };
     }
     case "typing":
       return {

@@ -68,22 +68,22 @@ export class Hub implements EventSink {
   }
 
   /** A login was revoked (logout, refresh-token reuse): its sockets go. */
-  kickLogin(sessionId: string): void {
+  kickLogin(loginId: string): void {
     for (const session of this.#sessions) {
-      if (session.user?.sessionId === sessionId) session.close(CloseCode.KICKED, "session revoked");
+      if (session.user?.loginId === loginId) session.close(CloseCode.KICKED, "session revoked");
     }
   }
 
   publish(event: DomainEvent): void {
     const routed = routeEvent(event);
-    if (routed.kind === "stream") this.deliver(routed.to, routed.message, routed.text, routed.origin);
+    if (routed.kind === "stream") this.deliver(routed.to, routed.message, routed.text, routed.sourceConnection);
     else this.notifyUsers(routed.to, routed.text, routed.except);
   }
 
   /** A committed message, serialised once (`text`), to every socket of the given users. */
-  deliver(userIds: Iterable<string>, message: Message, text: string, origin?: string): void {
+  deliver(userIds: Iterable<string>, message: Message, text: string, sourceConnection?: string): void {
     // The sending connection gets its ack instead, at the message's place in its stream.
-    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === origin ? null : text));
+    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === sourceConnection ? null : text));
   }
 
   /** Sends one serialised frame to every socket of the given users (but the `except` connection). */

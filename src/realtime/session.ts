@@ -24,13 +24,13 @@ import { RequestQueue } from "./request-queue.ts";
 /** What a session asks of the domain; on Bun these are the services, on Workers the objects. */
 export interface RealtimeBackend {
   authenticate(token: string): Promise<AccessClaims | null>;
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, origin: string): Promise<{ message: Message; created: boolean }>;
+  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection: string): Promise<{ message: Message; created: boolean }>;
   history(userId: string, conv: string, range: { after: number; limit: number; maxBytes: number }): Promise<MessagePage>;
   /** Which of these conversations the user may read (hello's cursors are checked at once). */
   readable(userId: string, convs: string[]): Promise<string[]>;
-  markDelivered(userId: string, conv: string, seq: number, origin: string): Promise<unknown>;
-  markRead(userId: string, conv: string, seq: number, origin: string): Promise<unknown>;
-  typing(userId: string, conv: string, origin: string): Promise<void>;
+  markDelivered(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
+  markRead(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
+  typing(userId: string, conv: string, sourceConnection: string): Promise<void>;
   /**
    * The last seq of each of the user's conversations. Given by a backend whose live events can
    * arrive out of commit order (several nodes relaying to each other): hello then pins "live" to

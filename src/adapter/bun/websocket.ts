@@ -5,12 +5,10 @@ import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Connection } from "../../realtime/connection.ts";
 import type { Hub } from "../../realtime/hub.ts";
-import { originAllowed } from "../../realtime/origin.ts";
 import type { Session } from "../../realtime/session.ts";
-import { Outbox } from "./outbox.ts";
+import { WriteBatcher } from "./write-batcher.ts";
 
 export interface BunWebSocketOptions {
-  allowedOrigins?: readonly string[];
   /** largest frame accepted; bigger ones close the socket with 1009 */
   maxFrameBytes: number;
   /**
@@ -35,16 +33,13 @@ function utf8Length(text: string): number {
 
 export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
   const upgrade: MiddlewareHandler<AppEnv & { Bindings: Server<SocketData> }> = async (c) => {
-    if (!originAllowed(c.req.header("Origin"), options.allowedOrigins)) {
-      throw new AppError("forbidden", "origin not allowed");
-    }
     if (c.env.upgrade(c.req.raw, { data: {} })) return new Response(null);
     throw new AppError("invalid_request", "expected a WebSocket upgrade");
   };
 
-  const congested = (ws: ServerWebSocket<SocketData>) => outbox.bufferedAmount(ws) > options.maxBufferedBytes / 2;
-  // Frames queued in the outbox count as buffered: once written, delivery waiting on them goes on.
-  const outbox = new Outbox<SocketData>((ws) => {
+  const congested = (ws: ServerWebSocket<SocketData>) => writes.bufferedAmount(ws) > options.maxBufferedBytes / 2;
+  // Frames queued in the write batcher count as buffered: once written, delivery waiting on them goes on.
+  const writes = new WriteBatcher<SocketData>((ws) => {
     if (!congested(ws)) ws.data.session?.drained();
   });
   const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
@@ -53,14 +48,14 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
       if (ws.readyState !== WebSocket.OPEN) return false;
       const bytes = utf8Length(text);
       // Every byte queued for the socket counts: one that does not fit is refused, never queued.
-      if (outbox.bufferedAmount(ws) + bytes > options.maxBufferedBytes) return false;
-      outbox.send(ws, text, bytes);
+      if (writes.bufferedAmount(ws) + bytes > options.maxBufferedBytes) return false;
+      writes.send(ws, text, bytes);
       return true;
     },
     congested: () => congested(ws),
-    queuedBytes: () => outbox.bufferedAmount(ws),
+    queuedBytes: () => writes.bufferedAmount(ws),
     close: (code, reason) => {
-      outbox.flushSocket(ws);
+      writes.flushSocket(ws);
       ws.close(code, reason);
     },
   });

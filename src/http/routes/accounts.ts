@@ -75,7 +75,7 @@ export const accountRoutes = new OpenAPIHono<AppEnv>()
   .openapi(login, async (c) => tokens(c, await c.get("services").accounts.login(c.req.valid("json")), 200))
   .openapi(refresh, async (c) => tokens(c, await c.get("services").accounts.refresh(c.req.valid("json").refreshToken), 200))
   .openapi(logout, async (c) => {
-    await c.get("services").accounts.logout(c.get("auth").sessionId, c.get("auth").userId);
+    await c.get("services").accounts.logout(c.get("auth").loginId, c.get("auth").userId);
     return c.body(null, 204);
   })
   .openapi(me, async (c) => c.json(await c.get("services").accounts.me(c.get("auth").userId), 200))

@@ -1,12 +1,15 @@
-// The libSQL store: an embedded file (default, under DATA_DIR) or any libSQL/Turso URL.
+// The database on Bun: libSQL, an embedded file (default, under DATA_DIR) or any libSQL/Turso URL,
+// migrated at startup by drizzle's migrator.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { schema } from "./schema.ts";
-import { SqlStore, type SqlDb } from "./sql-store.ts";
+import type { Store } from "../../core/store/index.ts";
+import { schema } from "../../store/schema.ts";
+import type { SqlDb } from "../../store/sql/db.ts";
+import { sqlStore } from "../../store/sql-store.ts";
 
 export interface LibsqlConfig {
   /** libsql:, https:, ws: or file: URL; default file:<dataDir>/parley.db */
@@ -21,7 +24,7 @@ export interface LibsqlConfig {
   synchronous: "NORMAL" | "FULL";
 }
 
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
 
 /**
  * The embedded database file, readable by this user only: it holds password hashes and every
@@ -35,7 +38,7 @@ function privateDatabaseFile(dataDir: string): string {
   return file;
 }
 
-export async function openLibsql(config: LibsqlConfig): Promise<{ store: SqlStore; client: Client }> {
+export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; client: Client }> {
   const local = !config.url || config.url.startsWith("file:");
   const client = createClient({
     url: config.url ?? `file:${privateDatabaseFile(config.dataDir)}`,
@@ -49,5 +52,5 @@ export async function openLibsql(config: LibsqlConfig): Promise<{ store: SqlStor
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  return { store: new SqlStore(db as unknown as SqlDb), client };
+  return { store: sqlStore(db as unknown as SqlDb), client };
 }

@@ -10,7 +10,7 @@ interface Queued {
   bytes: number;
 }
 
-export class Outbox<T> {
+export class WriteBatcher<T> {
   readonly #queued = new Map<ServerWebSocket<T>, Queued>();
   #scheduled = false;
 

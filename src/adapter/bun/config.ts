@@ -1,4 +1,5 @@
-// JWT_SECRET, or in development a generated one kept in DATA_DIR so tokens survive restarts.
+// Configuration on Bun: the environment goes through src/config.ts (main.ts); here what Bun adds
+// to it, JWT_SECRET or in development a generated one kept in DATA_DIR so tokens survive restarts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomToken } from "../../core/random.ts";
