@@ -17,9 +17,10 @@ export const HelloFrame = z.object({
   rid: Rid,
   token: z.string().min(1).max(4096),
   device: z.string().min(1).max(64).optional(),
+  // counted before each entry is validated: a hello naming 100,000 conversations costs a count
   cursors: z
-    .record(ConvId, Seq)
-    .refine((c) => Object.keys(c).length <= MAX_CURSORS, `at most ${MAX_CURSORS} cursors`)
+    .custom<object>((c) => typeof c === "object" && c !== null && Object.keys(c).length <= MAX_CURSORS, `an object of at most ${MAX_CURSORS} cursors`)
+    .pipe(z.record(ConvId, Seq))
     .optional(),
 });
 export const SendFrame = z.object({ t: z.literal("send"), rid: Rid, conv: ConvId, clientId: ClientId, body: MessageBody });
