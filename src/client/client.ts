@@ -5,6 +5,7 @@
 //   - send() resolves with the ack; unacked sends stay in the outbox and go again, with the same
 //     clientId, after every reconnect (the server dedupes), until acked or definitively refused.
 import type { AuthResponse } from "../schema/accounts.ts";
+import { CloseCode } from "../schema/close-codes.ts";
 import { SendFrame, type ServerFrame, type ServerFrameOf } from "../schema/frames.ts";
 import type { Message, MessageBody } from "../schema/messages.ts";
 import { TokenKeeper, type TokenProvider, type TokenReason, type Tokens } from "./auth.ts";
@@ -208,7 +209,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       return this.#retry();
     }
     if (generation !== this.#generation) return; // closed, or connecting again, meanwhile
-    if (!token) return this.#stop(new ParleyError("unauthorized", "no access token"), 4001, "no token", true);
+    if (!token) return this.#stop(new ParleyError("unauthorized", "no access token"), CloseCode.UNAUTHORIZED, "no token", true);
     const url = this.#options.wsUrl ?? `${this.#options.baseUrl.replace(/\/+$/, "").replace(/^http/, "ws")}/v1/ws`;
     const hello = { t: "hello", token, device: this.device, cursors: this.#ordering.cursors() } as const;
     const socket: Socket = new Socket(
@@ -230,10 +231,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.#socket = null;
     const wasConnected = socket.welcomed;
     if (this.#state === "stopped") return;
-    if (code === 4010) {
+    if (code === CloseCode.KICKED) {
       return this.#stop(new ParleyError("kicked", reason || "kicked"), code, reason, wasConnected);
     }
-    if (code === 4001) {
+    if (code === CloseCode.UNAUTHORIZED) {
       // Ask the token hook (or refresh) once; refused again without a welcome in between: stop.
       if (this.#authRefusals++ > 0 || this.#options.reconnect === false) {
         return this.#stop(new ParleyError("unauthorized", reason || "unauthorized"), code, reason, wasConnected);
