@@ -38,7 +38,7 @@ export interface AppOptions {
 const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   await next();
-  log("http").info("{method} {path} {status}", {
+  log("http").info("{method} {path} {status} {ms} ms", {
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,
