@@ -5,7 +5,7 @@ import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
 
 /** Starts a server with `env`, makes one request with a known request id, returns its log lines. */
-async function logOfOneRequest(env: Record<string, string>, requestId: string): Promise<string[]> {
+async function logOfOneRequest(env: Record<string, string | undefined>, requestId: string): Promise<string[]> {
   const data = tempDataDir();
   let server: ServerProcess | undefined;
   try {
@@ -30,7 +30,7 @@ describe("log format", () => {
   });
 
   test("LOG_FORMAT unset, output not a terminal: every line is a JSON object", async () => {
-    const lines = await logOfOneRequest({}, "json-request-1");
+    const lines = await logOfOneRequest({ LOG_FORMAT: undefined }, "json-request-1");
     const records = lines.map((line) => JSON.parse(line) as { level: string; logger: string; properties: Record<string, unknown> });
     const access = records.filter((r) => r.properties.requestId === "json-request-1");
     expect(access).toHaveLength(1);
