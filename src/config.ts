@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  /** json: one JSON object per line; pretty: short lines for a terminal. Unset: see defaultLogFormat (src/log.ts) */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   // Rate limits of POST /v1/auth/{register,login,refresh} (src/http/rate-limit.ts), per minute,
   // per server process; 0 turns one off. The defaults let one address register ~1,200 users a
   // minute, so tests do not notice them; a benchmark registering more sets AUTH_RATE_LIMIT_PER_IP=0.

@@ -38,7 +38,7 @@ export interface AppOptions {
 const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   await next();
-  log("http").info("{method} {path} {status}", {
+  log("http").info("{method} {path} {status} {ms} ms", {
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,
@@ -64,7 +64,7 @@ const undocumentedRoutes = [
     summary: "WebSocket endpoint",
     description:
       "Upgrades to a WebSocket of JSON text frames; the first frame is `hello` with the access token. " +
-      "The frames and close codes are specified in PROTOCOL.md (\"Realtime\").",
+      "The frames and close codes are specified in docs/protocol.md (\"Realtime\").",
     responses: {
       101: { description: "switching protocols" },
       400: { description: "invalid_request: not a WebSocket upgrade" },
@@ -146,7 +146,7 @@ export function createApp(options: AppOptions) {
     info: {
       title: "Parley",
       version: "1.0.0",
-      description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in PROTOCOL.md.",
+      description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in docs/protocol.md.",
     },
   });
   app.get(
@@ -163,7 +163,7 @@ export function createApp(options: AppOptions) {
     }),
     swaggerUI({ url: "/openapi.json", title: "Parley API" }),
   );
-  // PROTOCOL.md "Operations": the document lists every HTTP route, these plain ones included.
+  // docs/protocol.md "Operations": the document lists every HTTP route, these plain ones included.
   for (const route of undocumentedRoutes) app.openAPIRegistry.registerPath(route);
 
   app.notFound((c) => errorResponse(c, notFound(`route ${c.req.method} ${c.req.path}`)));
