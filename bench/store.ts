@@ -8,8 +8,8 @@
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { newId } from "../src/core/random.ts";
-import type { NewMessage } from "../src/core/ports.ts";
-import { openLibsql } from "../src/store/libsql.ts";
+import type { NewMessage } from "../src/core/store/message-log.ts";
+import { openLibsql } from "../src/adapter/bun/store.ts";
 import { tempDir } from "./lib/server.ts";
 import { emit, numFlag, round } from "./lib/stats.ts";
 
@@ -33,8 +33,8 @@ async function setUp(dir: string) {
   const convs: { id: string; sender: string }[] = [];
   for (let i = 0; i < convCount; i++) {
     const [a, b] = [`a${i}`, `b${i}`];
-    for (const id of [a, b]) await opened.store.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
-    convs.push({ id: (await opened.store.createDirect({ id: newId(), directKey: `${a}:${b}`, createdAt: 0 }, [a, b])).id, sender: a });
+    for (const id of [a, b]) await opened.store.users.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
+    convs.push({ id: (await opened.store.conversations.createDirect({ id: newId(), directKey: `${a}:${b}`, createdAt: 0 }, [a, b])).id, sender: a });
   }
   return { ...opened, convs };
 }
@@ -48,7 +48,7 @@ async function parley(dir: string): Promise<number> {
       const c = convs[n % convCount]!;
       return message(c.id, c.sender, n++);
     });
-    await store.appendMessages(batch);
+    await store.messageLog.appendMessages(batch);
   }
   const seconds = (performance.now() - started) / 1000;
   client.close();

@@ -26,11 +26,17 @@ export const ConfigSchema = z.object({
   MAX_DEVICES_PER_USER: z.coerce.number().int().min(1).default(10),
   /** largest WebSocket frame accepted (the contract requires at least 64 KiB) */
   MAX_FRAME_BYTES: z.coerce.number().int().min(65_536).default(256 * 1024),
-  /** bytes queued for one socket before it counts as too slow and is closed with 4008 */
+  /** bytes that may be queued for one socket; a frame that does not fit closes it with 4008 */
   MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).default(8 * 1024 * 1024),
+  /** how long a backed-up socket may take nothing before it is closed with 4008 */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** requests of one socket answered at once (a send counts until its ack left); more wait */
+  WS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  /** json: one JSON object per line; pretty: short lines for a terminal. Unset: see defaultLogFormat (src/log.ts) */
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   // Rate limits of POST /v1/auth/{register,login,refresh} (src/http/rate-limit.ts), per minute,
   // per server process; 0 turns one off. The defaults let one address register ~1,200 users a
   // minute, so tests do not notice them; a benchmark registering more sets AUTH_RATE_LIMIT_PER_IP=0.

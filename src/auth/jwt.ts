@@ -12,8 +12,10 @@ export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
   const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   return {
     accessTtlSeconds,
-    sign: async ({ userId, sessionId }) =>
-      new SignJWT({ sid: sessionId })
+    // The login travels as `sid` (the claim's name from before logins had their name), so
+    // tokens already out stay valid.
+    sign: async ({ userId, loginId }) =>
+      new SignJWT({ sid: loginId })
         .setProtectedHeader({ alg: ALG, typ: "JWT" })
         .setSubject(userId)
         .setIssuer(ISSUER)
@@ -30,7 +32,7 @@ export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
           requiredClaims: ["sub", "sid", "iat", "exp"],
         });
         if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
-        return { userId: payload.sub, sessionId: payload.sid };
+        return { userId: payload.sub, loginId: payload.sid };
       } catch {
         return null;
       }

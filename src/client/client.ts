@@ -5,6 +5,7 @@
 //   - send() resolves with the ack; unacked sends stay in the outbox and go again, with the same
 //     clientId, after every reconnect (the server dedupes), until acked or definitively refused.
 import type { AuthResponse } from "../schema/accounts.ts";
+import { CloseCode } from "../schema/close-codes.ts";
 import { SendFrame, type ServerFrame, type ServerFrameOf } from "../schema/frames.ts";
 import type { Message, MessageBody } from "../schema/messages.ts";
 import { TokenKeeper, type TokenProvider, type TokenReason, type Tokens } from "./auth.ts";
@@ -208,7 +209,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       return this.#retry();
     }
     if (generation !== this.#generation) return; // closed, or connecting again, meanwhile
-    if (!token) return this.#stop(new ParleyError("unauthorized", "no access token"), 4001, "no token", true);
+    if (!token) return this.#stop(new ParleyError("unauthorized", "no access token"), CloseCode.UNAUTHORIZED, "no token", true);
     const url = this.#options.wsUrl ?? `${this.#options.baseUrl.replace(/\/+$/, "").replace(/^http/, "ws")}/v1/ws`;
     const hello = { t: "hello", token, device: this.device, cursors: this.#ordering.cursors() } as const;
     const socket: Socket = new Socket(
@@ -216,7 +217,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       this.#WebSocket,
       hello,
       {
-        frame: (frame, raw) => this.#frame(socket, frame, raw),
+        frame: (frame) => this.#frame(socket, frame),
         invalid: (_raw, error) => this.emit("error", new ParleyError("invalid_frame", `invalid frame from the server: ${error}`)),
         gone: (code, why) => this.#gone(socket, code, why),
       },
@@ -230,10 +231,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.#socket = null;
     const wasConnected = socket.welcomed;
     if (this.#state === "stopped") return;
-    if (code === 4010) {
+    if (code === CloseCode.KICKED) {
       return this.#stop(new ParleyError("kicked", reason || "kicked"), code, reason, wasConnected);
     }
-    if (code === 4001) {
+    if (code === CloseCode.UNAUTHORIZED) {
       // Ask the token hook (or refresh) once; refused again without a welcome in between: stop.
       if (this.#authRefusals++ > 0 || this.#options.reconnect === false) {
         return this.#stop(new ParleyError("unauthorized", reason || "unauthorized"), code, reason, wasConnected);
@@ -283,7 +284,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
 
   // ---- frames ---------------------------------------------------------------------------
 
-  #frame(socket: Socket, frame: ServerFrame, raw: Record<string, unknown>): void {
+  #frame(socket: Socket, frame: ServerFrame): void {
     if (socket !== this.#socket) return;
     switch (frame.t) {
       case "welcome":
@@ -295,7 +296,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       case "ack":
         return this.#acked(frame);
       case "error":
-        return this.#error(socket, frame, raw);
+        return this.#error(socket, frame);
       case "receipt":
       case "typing":
       case "presence": {
@@ -334,17 +335,20 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.emit("ack", ack);
   }
 
-  #error(socket: Socket, frame: ServerFrameOf<"error">, raw: Record<string, unknown>): void {
+  #error(socket: Socket, frame: ServerFrameOf<"error">): void {
     const outgoing = frame.rid === undefined ? undefined : [...this.#outbox.values()].find((o) => o.rid === frame.rid && o.socket === socket);
     const error = new ParleyError(frame.code, frame.message, undefined, frame.details);
     if (!outgoing) {
-      // E.g. a resume cursor for a conversation this user can no longer read.
-      const conv = typeof raw.conv === "string" ? raw.conv : undefined;
-      if (conv && (frame.code === "not_found" || frame.code === "forbidden")) {
-        this.#ordering.untrack(conv);
-        this.#persist(() => this.#storage.removeCursor(conv));
+      // Conversations this user cannot read (any more): hello's cursors naming them (all in one
+      // frame), or one whose catch-up was refused.
+      const convs = frame.conv ? [frame.conv] : unreadableCursors(frame);
+      if (frame.code === "not_found" || frame.code === "forbidden") {
+        for (const conv of convs) {
+          this.#ordering.untrack(conv);
+          this.#persist(() => this.#storage.removeCursor(conv));
+        }
       }
-      return this.emit("error", conv ? new ParleyError(frame.code, frame.message, undefined, { conv, ...(frame.details ?? {}) }) : error);
+      return this.emit("error", frame.conv ? new ParleyError(frame.code, frame.message, undefined, { conversations: convs }) : error);
     }
     if (!isDefinitive(frame.code)) {
       // rate_limited, internal: the same frame may pass later.
@@ -448,4 +452,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
 
 function asParleyError(error: unknown, code: string): ParleyError {
   return error instanceof ParleyError ? error : new ParleyError(code, (error as Error)?.message ?? String(error));
+}
+
+/** The conversations an error about hello's cursors names (`details.conversations`). */
+function unreadableCursors(frame: ServerFrameOf<"error">): string[] {
+  const named = (frame.details as { conversations?: unknown } | undefined)?.conversations;
+  return Array.isArray(named) ? named.filter((c): c is string => typeof c === "string") : [];
 }

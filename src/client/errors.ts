@@ -1,4 +1,5 @@
 // The SDK's one error type: HTTP error bodies, WebSocket `error` frames and client-side failures.
+import type { ErrorCode } from "../schema/errors.ts";
 
 export class ParleyError extends Error {
   constructor(
@@ -14,6 +15,6 @@ export class ParleyError extends Error {
   }
 }
 
-/** Error codes after which resending the same frame cannot succeed. */
-const TRANSIENT = new Set(["rate_limited", "internal", "unavailable"]);
-export const isDefinitive = (code: string): boolean => !TRANSIENT.has(code);
+/** The server's error codes after which the same frame may pass later; any other is definitive. */
+const TRANSIENT = new Set<ErrorCode>(["rate_limited", "internal"]);
+export const isDefinitive = (code: string): boolean => !TRANSIENT.has(code as ErrorCode);

@@ -2,6 +2,7 @@
 // schemas), request/answer by rid, heartbeat pings and dead-socket detection. It ends exactly
 // once, by the server's close, a network failure or a local timeout, and reports how.
 import type { ClientFrame } from "../schema/frames.ts";
+import { CloseCode } from "../schema/close-codes.ts";
 import { ServerFrame } from "../schema/frames.ts";
 import { ParleyError } from "./errors.ts";
 
@@ -9,7 +10,7 @@ import { ParleyError } from "./errors.ts";
 export type WebSocketLike = new (url: string) => WebSocket;
 
 /** Close codes the client reports for ends it detected itself. */
-export const LocalClose = { TIMEOUT: 4000 } as const;
+export const LocalClose = { TIMEOUT: CloseCode.IDLE } as const;
 
 export interface SocketHandlers {
   /** a validated server frame, and the raw object (for fields the schema does not know) */

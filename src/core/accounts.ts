@@ -1,7 +1,9 @@
 // Accounts: registration, login, refresh-token rotation with reuse detection, logout.
 import type { AuthResponse, User } from "../schema/accounts.ts";
 import { AppError } from "./errors.ts";
-import type { AccessClaims, Clock, PasswordHasher, Store, TokenSigner, UserRecord } from "./ports.ts";
+import type { AccessClaims, Clock, PasswordHasher, TokenSigner } from "./ports.ts";
+import type { LoginStore } from "./store/logins.ts";
+import type { UserRecord, UserStore } from "./store/users.ts";
 import { newId, randomToken, sha256Hex } from "./random.ts";
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -14,7 +16,8 @@ const ACTIVE_LOGIN_TRUST_MS = 2_000;
 const MAX_TRUSTED_LOGINS = 10_000;
 
 export interface AccountsDeps {
-  store: Store;
+  users: UserStore;
+  logins: LoginStore;
   hasher: PasswordHasher;
   tokens: TokenSigner;
   clock: Clock;
@@ -22,7 +25,7 @@ export interface AccountsDeps {
    * called when a login is revoked, so live sockets of it can be closed (4010); awaited, so a
    * runtime that kicks through another object (Workers) has done so before the answer goes out
    */
-  onSessionRevoked?: (sessionId: string, userId?: string) => void | Promise<void>;
+  onLoginRevoked?: (loginId: string, userId?: string) => void | Promise<void>;
 }
 
 export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName });
@@ -30,7 +33,7 @@ export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.user
 export class Accounts {
   // Verified against when the username does not exist, so that a miss costs as much as a hit.
   #decoyHash: Promise<string> | undefined;
-  /** sessionId → until when it counts as active without a store read */
+  /** loginId → until when it counts as active without a store read */
   readonly #activeUntil = new Map<string, number>();
   /** revocations so far: a store read that overlapped one is not trusted afterwards */
   #revocations = 0;
@@ -38,7 +41,7 @@ export class Accounts {
   constructor(private readonly deps: AccountsDeps) {}
 
   async register(input: { username: string; password: string; displayName?: string }): Promise<AuthResponse> {
-    const { store, hasher, clock } = this.deps;
+    const { users, hasher, clock } = this.deps;
     const user: UserRecord = {
       id: newId(),
       username: input.username,
@@ -46,13 +49,13 @@ export class Accounts {
       passwordHash: await hasher.hash(input.password),
       createdAt: clock.now(),
     };
-    if (!(await store.createUser(user))) throw new AppError("username_taken", "that username is taken");
-    return this.#startSession(user);
+    if (!(await users.createUser(user))) throw new AppError("username_taken", "that username is taken");
+    return this.#startLogin(user);
   }
 
   async login(input: { username: string; password: string }): Promise<AuthResponse> {
-    const { store, hasher } = this.deps;
-    const user = await store.userByUsername(input.username);
+    const { users, hasher } = this.deps;
+    const user = await users.userByUsername(input.username);
     if (!user) {
       this.#decoyHash ??= hasher.hash("decoy password");
       await hasher.verify(input.password, await this.#decoyHash);
@@ -60,34 +63,34 @@ export class Accounts {
     }
     const { ok, rehash } = await hasher.verify(input.password, user.passwordHash);
     if (!ok) throw new AppError("invalid_credentials", "wrong username or password");
-    if (rehash) await store.setPasswordHash(user.id, await hasher.hash(input.password));
-    return this.#startSession(user);
+    if (rehash) await users.setPasswordHash(user.id, await hasher.hash(input.password));
+    return this.#startLogin(user);
   }
 
   async refresh(refreshToken: string): Promise<AuthResponse> {
-    const { store, clock } = this.deps;
+    const { users, logins, clock } = this.deps;
     const next = { token: randomToken(), expiresAt: clock.now() + REFRESH_TTL_MS };
-    const result = await store.rotateRefreshToken(
+    const result = await logins.rotateRefreshToken(
       await sha256Hex(refreshToken),
       { hash: await sha256Hex(next.token), expiresAt: next.expiresAt },
       clock.now(),
     );
-    if (result.outcome === "reused" && result.sessionId) {
-      this.#forget(result.sessionId);
-      await this.deps.onSessionRevoked?.(result.sessionId, result.userId);
+    if (result.outcome === "reused" && result.loginId) {
+      this.#forget(result.loginId);
+      await this.deps.onLoginRevoked?.(result.loginId, result.userId);
     }
-    if (result.outcome !== "rotated" || !result.userId || !result.sessionId) {
+    if (result.outcome !== "rotated" || !result.userId || !result.loginId) {
       throw new AppError("unauthorized", `refresh token ${result.outcome}`);
     }
-    const user = await store.userById(result.userId);
+    const user = await users.userById(result.userId);
     if (!user) throw new AppError("unauthorized", "user no longer exists");
-    return this.#response(user, result.sessionId, next.token);
+    return this.#response(user, result.loginId, next.token);
   }
 
-  async logout(sessionId: string, userId?: string): Promise<void> {
-    await this.deps.store.revokeSession(sessionId, this.deps.clock.now());
-    this.#forget(sessionId);
-    await this.deps.onSessionRevoked?.(sessionId, userId);
+  async logout(loginId: string, userId?: string): Promise<void> {
+    await this.deps.logins.revokeLogin(loginId, this.deps.clock.now());
+    this.#forget(loginId);
+    await this.deps.onLoginRevoked?.(loginId, userId);
   }
 
   /** The claims of a valid access token whose login is still active, else null. */
@@ -95,44 +98,44 @@ export class Accounts {
     const claims = await this.deps.tokens.verify(accessToken);
     if (!claims) return null;
     const now = this.deps.clock.now();
-    if ((this.#activeUntil.get(claims.sessionId) ?? 0) > now) return claims;
+    if ((this.#activeUntil.get(claims.loginId) ?? 0) > now) return claims;
     const revocations = this.#revocations;
-    if (!(await this.deps.store.isSessionActive(claims.sessionId))) return null;
+    if (!(await this.deps.logins.isLoginActive(claims.loginId))) return null;
     if (revocations === this.#revocations) {
       if (this.#activeUntil.size >= MAX_TRUSTED_LOGINS) this.#activeUntil.clear();
-      this.#activeUntil.set(claims.sessionId, now + ACTIVE_LOGIN_TRUST_MS);
+      this.#activeUntil.set(claims.loginId, now + ACTIVE_LOGIN_TRUST_MS);
     }
     return claims;
   }
 
-  #forget(sessionId: string): void {
+  #forget(loginId: string): void {
     this.#revocations++;
-    this.#activeUntil.delete(sessionId);
+    this.#activeUntil.delete(loginId);
   }
 
   async me(userId: string): Promise<User> {
-    const user = await this.deps.store.userById(userId);
+    const user = await this.deps.users.userById(userId);
     if (!user) throw new AppError("unauthorized", "user no longer exists");
     return publicUser(user);
   }
 
   async search(prefix: string, limit: number): Promise<User[]> {
-    return (await this.deps.store.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
+    return (await this.deps.users.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
   }
 
-  async #startSession(user: UserRecord): Promise<AuthResponse> {
-    const { store, clock } = this.deps;
-    const sessionId = newId();
+  async #startLogin(user: UserRecord): Promise<AuthResponse> {
+    const { logins, clock } = this.deps;
+    const loginId = newId();
     const refreshToken = randomToken();
-    await store.createSession(
-      { id: sessionId, userId: user.id, createdAt: clock.now() },
+    await logins.createLogin(
+      { id: loginId, userId: user.id, createdAt: clock.now() },
       { hash: await sha256Hex(refreshToken), expiresAt: clock.now() + REFRESH_TTL_MS },
     );
-    return this.#response(user, sessionId, refreshToken);
+    return this.#response(user, loginId, refreshToken);
   }
 
-  async #response(user: UserRecord, sessionId: string, refreshToken: string): Promise<AuthResponse> {
-    const accessToken = await this.deps.tokens.sign({ userId: user.id, sessionId });
+  async #response(user: UserRecord, loginId: string, refreshToken: string): Promise<AuthResponse> {
+    const accessToken = await this.deps.tokens.sign({ userId: user.id, loginId });
     return { user: publicUser(user), accessToken, refreshToken, expiresIn: this.deps.tokens.accessTtlSeconds };
   }
 }

@@ -2,49 +2,65 @@
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import { invalid, notFound } from "./errors.ts";
 import type { MemberCache } from "./member-cache.ts";
-import type { Clock, Store } from "./ports.ts";
+import type { Clock } from "./ports.ts";
 import { newId } from "./random.ts";
+import type { ConversationStore } from "./store/conversations.ts";
+import type { ReceiptStore } from "./store/receipts.ts";
+import type { UserStore } from "./store/users.ts";
 
 export const directKey = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
+export interface ConversationsDeps {
+  conversations: ConversationStore;
+  users: UserStore;
+  receipts: ReceiptStore;
+  members: MemberCache;
+  clock: Clock;
+  /**
+   * Told after a conversation's membership changed, so that member lists cached elsewhere (other
+   * Bun nodes) are dropped too; this instance's cache drops it itself. See membersChanged().
+   */
+  onMembersChanged?: (convId: string) => void | Promise<void>;
+}
+
 export class Conversations {
-  constructor(private readonly deps: { store: Store; members: MemberCache; clock: Clock }) {}
+  constructor(private readonly deps: ConversationsDeps) {}
 
   async create(userId: string, req: CreateConversationRequest): Promise<{ conversation: Conversation; created: boolean }> {
-    const { store, clock } = this.deps;
+    const { conversations, clock } = this.deps;
     if (req.kind === "direct") {
       if (req.with === userId) throw invalid("cannot start a direct conversation with yourself", { with: "is you" });
       await this.#requireUsers([req.with]);
-      const { id, created } = await store.createDirect(
+      const { id, created } = await conversations.createDirect(
         { id: newId(), directKey: directKey(userId, req.with), createdAt: clock.now() },
         [userId, req.with],
       );
-      return { conversation: (await store.conversation(id))!, created };
+      return { conversation: (await conversations.conversation(id))!, created };
     }
     const others = [...new Set(req.members)].filter((m) => m !== userId);
     await this.#requireUsers(others);
     const id = newId();
-    await store.createGroup({ id, title: req.title, createdAt: clock.now() }, [
+    await conversations.createGroup({ id, title: req.title, createdAt: clock.now() }, [
       { userId, role: "owner" },
       ...others.map((m) => ({ userId: m, role: "member" as const })),
     ]);
-    return { conversation: (await store.conversation(id))!, created: true };
+    return { conversation: (await conversations.conversation(id))!, created: true };
   }
 
   list(userId: string): Promise<ConversationSummary[]> {
-    return this.deps.store.listConversations(userId);
+    return this.deps.conversations.listConversations(userId);
   }
 
   async get(userId: string, convId: string): Promise<Conversation> {
     await this.requireMember(userId, convId);
-    const conv = await this.deps.store.conversation(convId);
+    const conv = await this.deps.conversations.conversation(convId);
     if (!conv) throw notFound("conversation");
     return conv;
   }
 
   async receipts(userId: string, convId: string): Promise<ReceiptState> {
     await this.requireMember(userId, convId);
-    return this.deps.store.receipts(convId);
+    return this.deps.receipts.receipts(convId);
   }
 
   /** The member ids of a conversation the user belongs to; 404 otherwise (never its data). */
@@ -54,9 +70,24 @@ export class Conversations {
     return [...members.keys()];
   }
 
+  /**
+   * What every change of a conversation's members or roles calls once it has committed: the
+   * cached list is dropped here at once, and the runtime tells the other caches
+   * (onMembersChanged). On Workers such a change runs in the conversation's object, like a send.
+   */
+  async membersChanged(convId: string): Promise<void> {
+    this.deps.members.invalidate(convId);
+    await this.deps.onMembersChanged?.(convId);
+  }
+
+  /** Those of `convIds` the user may read. */
+  readable(userId: string, convIds: string[]): Promise<string[]> {
+    return this.deps.conversations.memberOf(userId, convIds);
+  }
+
   async #requireUsers(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const found = new Set(await this.deps.store.existingUserIds(ids));
+    const found = new Set(await this.deps.users.existingUserIds(ids));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) throw invalid("unknown users", { members: missing });
   }

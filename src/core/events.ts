@@ -3,11 +3,11 @@
 import type { Message } from "../schema/messages.ts";
 
 export type DomainEvent =
-  | { type: "message"; message: Message; members: readonly string[]; origin?: string }
-  | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; origin?: string }
-  | { type: "typing"; conv: string; user: string; members: readonly string[]; origin?: string };
+  | { type: "message"; message: Message; members: readonly string[]; sourceConnection?: string }
+  | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; sourceConnection?: string }
+  | { type: "typing"; conv: string; user: string; members: readonly string[]; sourceConnection?: string };
 
-// `origin` is the connection that caused the event: it gets an ack (or nothing), not the echo.
+// `sourceConnection` is the connection that caused the event: it gets an ack (or nothing), not the echo.
 
 export interface EventSink {
   publish(event: DomainEvent): void;

@@ -6,10 +6,7 @@
 // a microtask): an embedded database commits synchronously underneath its promises, so taking
 // the queue right after the first send would commit every send on its own while the others
 // still sit unread in the sockets.
-
-/** The next turn of the event loop, after pending I/O callbacks. */
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+import { nextTurn } from "./next-turn.ts";
 
 interface Pending<In, Out> {
   item: In;

@@ -1,70 +1,5 @@
-// What the domain needs from the outside world. Adapters implement these: the libSQL/D1 store,
-// the memory/Upstash presence, Bun.password/WebCrypto hashing, jose tokens.
-import type { Conversation, ConversationSummary, ReceiptState, Role } from "../schema/conversations.ts";
-import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  passwordHash: string;
-  createdAt: number;
-}
-
-export type RefreshOutcome = "rotated" | "reused" | "unknown" | "expired" | "revoked";
-
-/** A message as handed to the store for appending; the store assigns `seq`. */
-export interface NewMessage {
-  id: string;
-  conv: string;
-  sender: string;
-  clientId: string;
-  ts: number;
-  body: MessageBody;
-}
-
-export interface Store {
-  // users
-  /** false when the username is taken */
-  createUser(user: UserRecord): Promise<boolean>;
-  userByUsername(username: string): Promise<UserRecord | null>;
-  userById(id: string): Promise<UserRecord | null>;
-  setPasswordHash(userId: string, hash: string): Promise<void>;
-  searchUsers(prefix: string, limit: number): Promise<UserRecord[]>;
-
-  // sessions and refresh tokens (hashes only)
-  createSession(session: { id: string; userId: string; createdAt: number }, refresh: { hash: string; expiresAt: number }): Promise<void>;
-  /** Spends `oldHash` and stores `next` in one step; a spent token revokes its session. */
-  rotateRefreshToken(oldHash: string, next: { hash: string; expiresAt: number }, now: number): Promise<{ outcome: RefreshOutcome; sessionId?: string; userId?: string }>;
-  revokeSession(sessionId: string, now: number): Promise<void>;
-  isSessionActive(sessionId: string): Promise<boolean>;
-
-  // conversations
-  /** Creates the direct conversation of a pair unless it exists; returns the one that stands. */
-  createDirect(conv: { id: string; directKey: string; createdAt: number }, userIds: [string, string]): Promise<{ id: string; created: boolean }>;
-  createGroup(conv: { id: string; title: string; createdAt: number }, members: { userId: string; role: Role }[]): Promise<void>;
-  conversation(id: string): Promise<Conversation | null>;
-  role(convId: string, userId: string): Promise<Role | null>;
-  memberIds(convId: string): Promise<string[]>;
-  listConversations(userId: string): Promise<ConversationSummary[]>;
-  existingUserIds(ids: string[]): Promise<string[]>;
-  /** Everyone who shares at least one conversation with the user (not the user). */
-  contactIds(userId: string): Promise<string[]>;
-
-  // messages
-  /**
-   * Appends a batch in ONE transaction: each new message gets the next seq of its conversation;
-   * a (conv, sender, clientId) already stored yields the stored message instead (created=false).
-   * Resolves only after the commit.
-   */
-  appendMessages(batch: NewMessage[]): Promise<{ message: Message; created: boolean }[]>;
-  history(convId: string, range: { after?: number; before?: number; limit: number }): Promise<MessagePage>;
-
-  // receipts: cumulative markers that never move back
-  markRead(convId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number }>;
-  markDelivered(convId: string, userId: string, seq: number): Promise<number>;
-  receipts(convId: string): Promise<ReceiptState>;
-}
+// What the domain needs from the outside world besides the store (src/core/store/): password
+// hashing (Bun.password / Web Crypto), access tokens (jose), the clock.
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -74,7 +9,7 @@ export interface PasswordHasher {
 
 export interface AccessClaims {
   userId: string;
-  sessionId: string;
+  loginId: string;
 }
 
 export interface TokenSigner {

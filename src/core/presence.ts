@@ -21,7 +21,7 @@ export interface WentOffline {
   lastSeen: number;
 }
 
-export interface RefreshOutcome {
+export interface PresenceRefreshResult {
   /**
    * Entries of the caller that had already expired (its node stalled past the TTL) or were
    * disconnected meanwhile. Refresh never brings them back, so that a refresh racing a disconnect
@@ -50,7 +50,7 @@ export interface Presence {
   /** becameOffline: this was the user's last live device; lastSeen is the time of this call. */
   disconnect(userId: string, connectionId: string): Promise<{ becameOffline: boolean; lastSeen: number }>;
   /** A node's heartbeat for its live connections; it also reaps the users of crashed nodes. */
-  refresh(entries: readonly PresenceEntry[]): Promise<RefreshOutcome>;
+  refresh(entries: readonly PresenceEntry[]): Promise<PresenceRefreshResult>;
   /** One status per requested id, in the order asked. */
   status(userIds: readonly string[]): Promise<PresenceStatus[]>;
 }

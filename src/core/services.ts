@@ -6,7 +6,8 @@ import { MemberCache } from "./member-cache.ts";
 import { Messages, type MessageService } from "./messages.ts";
 import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
-import { systemClock, type Clock, type PasswordHasher, type Store, type TokenSigner } from "./ports.ts";
+import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
+import type { Store } from "./store/index.ts";
 
 export interface ServiceDeps {
   store: Store;
@@ -16,7 +17,14 @@ export interface ServiceDeps {
   clock?: Clock;
   /** who is online; without it GET /v1/presence answers 501 */
   presence?: Presence;
-  onSessionRevoked?: (sessionId: string, userId?: string) => void | Promise<void>;
+  onLoginRevoked?: (loginId: string, userId?: string) => void | Promise<void>;
+  /**
+   * The member lists' cache, when the runtime must reach it from outside (Bun nodes drop lists
+   * other nodes changed: syncMemberCache); else one of its own.
+   */
+  memberCache?: MemberCache;
+  /** how a membership change reaches the caches of other nodes (see Conversations.membersChanged) */
+  onMembersChanged?: (convId: string) => void | Promise<void>;
 }
 
 export interface Services {
@@ -28,10 +36,18 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
-  const members = new MemberCache(deps.store);
-  const accounts = new Accounts({ ...deps, clock });
-  const conversations = new Conversations({ store: deps.store, members, clock });
-  const messages = new Messages({ store: deps.store, conversations, events: deps.events, clock });
-  const presence = deps.presence && new PresenceQueries({ store: deps.store, presence: deps.presence });
+  const { store, events } = deps;
+  const members = deps.memberCache ?? new MemberCache(store.conversations);
+  const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
+  const conversations = new Conversations({
+    conversations: store.conversations,
+    users: store.users,
+    receipts: store.receipts,
+    members,
+    clock,
+    onMembersChanged: deps.onMembersChanged,
+  });
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, events, clock });
+  const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
   return { accounts, conversations, messages, presence };
 }

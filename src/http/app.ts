@@ -5,12 +5,13 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import { AppError, notFound } from "../core/errors.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
-import { originAllowed } from "../realtime/origin.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse, onError, validationError } from "./errors.ts";
+import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -28,7 +29,7 @@ export interface AppOptions {
    * defaults of src/config.ts.
    */
   rateLimit?: AuthRateLimits;
-  /** how to find a request's client IP, if the runtime's own way (see rate-limit.ts) does not fit */
+  /** the peer address of a request as the runtime knows it (its adapter's getConnInfo); CLIENT_IP_HEADER overrides it */
   clientIp?: ClientIp;
   /** browser origins allowed to call the API and open /v1/ws (unset: any localhost origin) */
   allowedOrigins?: readonly string[];
@@ -39,7 +40,7 @@ export interface AppOptions {
 const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   await next();
-  log("http").info("{method} {path} {status}", {
+  log("http").info("{method} {path} {status} {ms} ms", {
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,
@@ -65,7 +66,7 @@ const undocumentedRoutes = [
     summary: "WebSocket endpoint",
     description:
       "Upgrades to a WebSocket of JSON text frames; the first frame is `hello` with the access token. " +
-      "The frames and close codes are specified in PROTOCOL.md (\"Realtime\").",
+      "The frames and close codes are specified in docs/protocol.md (\"Realtime\").",
     responses: {
       101: { description: "switching protocols" },
       400: { description: "invalid_request: not a WebSocket upgrade" },
@@ -103,6 +104,13 @@ export function createApp(options: AppOptions) {
   });
 
   app.use(requestId());
+  // nosniff, no framing, no referrer, HSTS and the rest of Hono's defaults on every answer
+  app.use(secureHeaders({ xFrameOptions: "DENY" }));
+  // API answers carry tokens and private messages: no cache on the way may keep them.
+  app.use("/v1/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   // Browser apps on an allowed origin may call the HTTP API too, not only the WebSocket.
   app.use(
     "/v1/*",
@@ -136,7 +144,7 @@ export function createApp(options: AppOptions) {
   for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh"]) app.use(path, authLimit);
 
   app.openapi(health, (c) => c.json({ ok: true as const }, 200));
-  if (options.websocket) app.get("/v1/ws", options.websocket);
+  if (options.websocket) app.get("/v1/ws", allowedOriginsOnly(options.allowedOrigins), options.websocket);
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
   app.route("/", presenceRoutes);
@@ -147,11 +155,11 @@ export function createApp(options: AppOptions) {
     info: {
       title: "Parley",
       version: "1.0.0",
-      description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in PROTOCOL.md.",
+      description: "Parley instant-messaging HTTP API. The WebSocket protocol (GET /v1/ws) is described in docs/protocol.md.",
     },
   });
   if (options.web) app.route("/", webRoutes(options.web));
-  // PROTOCOL.md "Operations": the document lists every HTTP route, these plain ones included.
+  // docs/protocol.md "Operations": the document lists every HTTP route, these plain ones included.
   for (const route of undocumentedRoutes) app.openAPIRegistry.registerPath(route);
 
   app.notFound((c) => errorResponse(c, notFound(`route ${c.req.method} ${c.req.path}`)));

@@ -1,10 +1,17 @@
 // Rate limits of the auth endpoints (register, login, refresh): against password guessing and
-// against floods of password hashing. Three token buckets, each refilling its limit per minute:
+// against floods of password hashing. Token buckets, each refilling its limit per minute:
 //   - every auth request, per client IP (hashing is expensive);
 //   - failed attempts (401, 409), per client IP (guessing many accounts from one place);
 //   - failed logins, per username (guessing one account from many places).
-// Failures are counted after the answer, and only checked before it, so a burst of parallel
-// *successful* registrations (tests, benchmarks) is never refused for failures it has not made.
+// A login reserves its place in both failure budgets before the password is checked and gives it
+// back when it succeeds (buckets.ts), so a parallel burst of wrong passwords runs at most the
+// limit of checks, while a parallel burst of good logins only waits for its turn. Register and
+// refresh check no password: their failures are counted after the answer.
+//
+// The per-username budget must not become a way to lock someone out: an address from which that
+// username logged in, registered or refreshed before is exempt from it (the per-IP limits still
+// hold there). Attackers guessing one account from many addresses are throttled; its owner, at
+// home or on a device that refreshed from there, is not.
 //
 // The buckets live in memory: per process on Bun, per isolate on Workers. With several
 // processes each enforces its own limits; a shared store would be needed for a global one.
@@ -14,6 +21,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ConfigSchema, type Config } from "../config.ts";
 import { AppError } from "../core/errors.ts";
+import { FailureBudget, KeyedBuckets, KnownAddresses } from "./buckets.ts";
 import type { AppEnv } from "./env.ts";
 
 export interface AuthRateLimits {
@@ -44,58 +52,14 @@ export const authRateLimitsFrom = (config: Pick<Config, keyof typeof RateConfig.
 /** The defaults of src/config.ts, for an app built without explicit limits. */
 export const defaultAuthRateLimits = (): AuthRateLimits => authRateLimitsFrom(RateConfig.parse({}));
 
-/** Finds the client address of a request; undefined when the runtime cannot tell. */
+/** Finds the client address of a request; undefined when it cannot tell. */
 export type ClientIp = (c: Context) => string | undefined;
 
+/** The configured header (set by a trusted proxy) when there is one, else the runtime's peer address. */
 export const clientIpOf =
-  (ipHeader?: string): ClientIp =>
-  (c) => {
-    if (ipHeader) return c.req.header(ipHeader)?.split(",")[0]?.trim() || undefined;
-    // Bun.serve hands its Server to fetch as the env: it knows the peer address.
-    const server = c.env as { requestIP?: (req: Request) => { address: string } | null } | undefined;
-    if (typeof server?.requestIP === "function") return server.requestIP(c.req.raw)?.address;
-    // Cloudflare sets this at its edge, overwriting whatever the client sent.
-    return c.req.header("cf-connecting-ip");
-  };
-
-const MINUTE_MS = 60_000;
-
-/** Token buckets by key: `limit` tokens, refilled at `limit` per minute. Time is passed in. */
-export class KeyedBuckets {
-  // Map order is least recently touched first, which is what eviction drops.
-  #buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(
-    readonly limit: number,
-    private readonly maxKeys = 50_000,
-  ) {}
-
-  /** ms until `key` has a whole token (0: it has one now); takes nothing. */
-  wait(key: string, now: number): number {
-    const tokens = this.#tokens(key, now);
-    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * MINUTE_MS) / this.limit);
-  }
-
-  /** Takes a token if there is one (0), else takes nothing and returns the wait for one. */
-  take(key: string, now: number): number {
-    const tokens = this.#tokens(key, now);
-    if (tokens < 1) return Math.ceil(((1 - tokens) * MINUTE_MS) / this.limit);
-    this.#buckets.delete(key);
-    this.#buckets.set(key, { tokens: tokens - 1, at: now });
-    if (this.#buckets.size > this.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value!);
-    return 0;
-  }
-
-  get size(): number {
-    return this.#buckets.size;
-  }
-
-  #tokens(key: string, now: number): number {
-    const b = this.#buckets.get(key);
-    if (!b) return this.limit;
-    return Math.min(this.limit, b.tokens + ((now - b.at) * this.limit) / MINUTE_MS);
-  }
-}
+  (ipHeader: string | undefined, peerIp: ClientIp): ClientIp =>
+  (c) =>
+    ipHeader ? c.req.header(ipHeader)?.split(",")[0]?.trim() || undefined : peerIp(c);
 
 const limited = (waitMs: number) => {
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
@@ -118,28 +82,53 @@ const isFailure = (status: number) => status === 401 || status === 409;
 /** Middleware for POST /v1/auth/{register,login,refresh}. */
 export function authRateLimit(
   limits: AuthRateLimits,
-  clientIp: ClientIp = clientIpOf(limits.ipHeader),
+  /** the peer address as the runtime knows it (each adapter hands its own, like Hono's getConnInfo) */
+  peerIp: ClientIp = () => undefined,
   now: () => number = Date.now,
 ): MiddlewareHandler<AppEnv> {
+  const clientIp = clientIpOf(limits.ipHeader, peerIp);
   const requests = limits.perIp > 0 ? new KeyedBuckets(limits.perIp) : undefined;
-  const failures = limits.failuresPerIp > 0 ? new KeyedBuckets(limits.failuresPerIp) : undefined;
-  const logins = limits.loginFailuresPerUsername > 0 ? new KeyedBuckets(limits.loginFailuresPerUsername) : undefined;
+  const failures = limits.failuresPerIp > 0 ? new FailureBudget(limits.failuresPerIp, now) : undefined;
+  const logins = limits.loginFailuresPerUsername > 0 ? new FailureBudget(limits.loginFailuresPerUsername, now) : undefined;
+  const known = new KnownAddresses();
 
   return async (c, next) => {
     if (c.req.method !== "POST" || (!requests && !failures && !logins)) return next();
     const ip = clientIp(c) ?? "unknown";
-    const username = logins && c.req.path.endsWith("/login") ? await loginUsername(c) : undefined;
-    const t = now();
-    // Failure budgets are only looked at here; a refused request takes no request token.
-    const failureWait = Math.max(failures?.wait(ip, t) ?? 0, username === undefined ? 0 : logins!.wait(username, t));
-    if (failureWait > 0) throw limited(failureWait);
-    const requestWait = requests?.take(ip, t) ?? 0;
+    const isLogin = c.req.path.endsWith("/login");
+    if (!isLogin) {
+      // Failure budgets are only looked at here; a refused request takes no request token.
+      const failureWait = failures?.wait(ip) ?? 0;
+      if (failureWait > 0) throw limited(failureWait);
+    }
+    const requestWait = requests?.take(ip, now()) ?? 0;
     if (requestWait > 0) throw limited(requestWait);
+    if (!isLogin) {
+      await next();
+      if (isFailure(c.res.status)) failures?.failed(ip);
+      const user = c.get("loggedIn");
+      if (user) known.remember(user.username, ip, now());
+      return;
+    }
 
-    await next();
-
-    if (!isFailure(c.res.status)) return;
-    failures?.take(ip, now());
-    if (username !== undefined && c.res.status === 401) logins!.take(username, now());
+    const username = await loginUsername(c);
+    const perUser = username !== undefined && !known.has(username, ip, now()) ? logins : undefined;
+    const ipWait = (await failures?.reserve(ip)) ?? 0;
+    if (ipWait > 0) throw limited(ipWait);
+    const userWait = (await perUser?.reserve(username!)) ?? 0;
+    if (userWait > 0) {
+      failures?.settle(ip, false);
+      throw limited(userWait);
+    }
+    let failed = false;
+    try {
+      await next();
+      failed = c.res.status === 401;
+      const user = c.get("loggedIn");
+      if (user) known.remember(user.username, ip, now());
+    } finally {
+      failures?.settle(ip, failed);
+      perUser?.settle(username!, failed);
+    }
   };
 }

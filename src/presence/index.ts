@@ -1,18 +1,11 @@
-// Picks the presence and bus backends from plain config values, so that both runtimes (Bun's env,
-// the Worker's bindings) can call it: Upstash when it is configured, else in-process memory.
-import type { EventBus } from "../core/bus.ts";
+// Picks the presence backend from plain config values, so that both runtimes (Bun's env, the
+// Worker's bindings) can call it: Upstash when it is configured, else in-process memory.
 import type { Presence } from "../core/presence.ts";
-import { MemoryBus } from "./memory-bus.ts";
+import { upstashOf, type UpstashSettings } from "../upstash.ts";
 import { MemoryPresence } from "./memory.ts";
-import type { UpstashConfig } from "./redis.ts";
-import { UpstashBus } from "./upstash-bus.ts";
 import { UpstashPresence } from "./upstash.ts";
 
-export interface PresenceConfig {
-  upstashUrl?: string;
-  upstashToken?: string;
-  /** Redis key and channel prefix (default "parley:") */
-  prefix?: string;
+export interface PresenceConfig extends UpstashSettings {
   ttlMs?: number;
 }
 
@@ -26,17 +19,4 @@ export function createSharedPresence(config: PresenceConfig): Presence | null {
   return upstash ? new UpstashPresence({ ...upstash, prefix: config.prefix, ttlMs: config.ttlMs }) : null;
 }
 
-/** Without Upstash the bus reaches this process only: enough for one node, not for several. */
-export function createBus(config: PresenceConfig): EventBus {
-  const upstash = upstashOf(config);
-  return upstash ? new UpstashBus({ ...upstash, prefix: config.prefix }) : new MemoryBus();
-}
-
-function upstashOf({ upstashUrl: url, upstashToken: token }: PresenceConfig): UpstashConfig | null {
-  if (!url && !token) return null;
-  // half a configuration is a mistake, not a reason to run each node on its own memory
-  if (!url || !token) throw new Error("Upstash needs both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN");
-  return { url, token };
-}
-
-export { MemoryBus, MemoryPresence, UpstashBus, UpstashPresence };
+export { MemoryPresence, UpstashPresence };

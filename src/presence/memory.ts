@@ -7,7 +7,7 @@ import {
   type Presence,
   type PresenceEntry,
   type PresenceStatus,
-  type RefreshOutcome,
+  type PresenceRefreshResult,
   type WentOffline,
 } from "../core/presence.ts";
 import { systemClock, type Clock } from "../core/ports.ts";
@@ -60,7 +60,7 @@ export class MemoryPresence implements Presence {
     return { becameOffline: true, lastSeen: now };
   }
 
-  async refresh(entries: readonly PresenceEntry[]): Promise<RefreshOutcome> {
+  async refresh(entries: readonly PresenceEntry[]): Promise<PresenceRefreshResult> {
     const now = this.#clock.now();
     const lost: PresenceEntry[] = [];
     for (const [userId, connectionIds] of groupByUser(entries)) {

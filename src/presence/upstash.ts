@@ -9,10 +9,10 @@ import {
   type Presence,
   type PresenceEntry,
   type PresenceStatus,
-  type RefreshOutcome,
+  type PresenceRefreshResult,
   type WentOffline,
 } from "../core/presence.ts";
-import { upstashClient, type UpstashConfig } from "./redis.ts";
+import { upstashClient, type UpstashConfig } from "../upstash.ts";
 import { CONNECT, DISCONNECT, REAP, REFRESH, STATUS } from "./upstash-scripts.ts";
 
 export interface UpstashPresenceOptions extends UpstashConfig {
@@ -66,7 +66,7 @@ export class UpstashPresence implements Presence {
     return { becameOffline: Number(result) === 1, lastSeen: now };
   }
 
-  async refresh(entries: readonly PresenceEntry[]): Promise<RefreshOutcome> {
+  async refresh(entries: readonly PresenceEntry[]): Promise<PresenceRefreshResult> {
     const now = this.#clock.now();
     const lost: PresenceEntry[] = [];
     let due: string[] = [];

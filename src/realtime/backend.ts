@@ -4,10 +4,11 @@ import type { RealtimeBackend } from "./session.ts";
 
 export const servicesBackend = ({ accounts, conversations, messages }: Services, opts: { multiNode: boolean }): RealtimeBackend => ({
   authenticate: (token) => accounts.authenticate(token),
-  send: (userId, conv, input, origin) => messages.send(userId, conv, input, origin),
+  send: (userId, conv, input, sourceConnection) => messages.send(userId, conv, input, sourceConnection),
   history: (userId, conv, range) => messages.history(userId, conv, range),
-  markDelivered: (userId, conv, seq, origin) => messages.markDelivered(userId, conv, seq, origin),
-  markRead: (userId, conv, seq, origin) => messages.markRead(userId, conv, seq, origin),
+  readable: (userId, convs) => conversations.readable(userId, convs),
+  markDelivered: (userId, conv, seq, sourceConnection) => messages.markDelivered(userId, conv, seq, sourceConnection),
+  markRead: (userId, conv, seq, sourceConnection) => messages.markRead(userId, conv, seq, sourceConnection),
   typing: (userId, conv) => messages.typing(userId, conv),
   // One node publishes in commit order; several relay to each other with delays.
   positions: opts.multiNode

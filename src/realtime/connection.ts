@@ -4,26 +4,17 @@ export interface Connection {
   /** Unique per socket. */
   readonly id: string;
   /**
-   * Queues a text frame. Returns false when the socket cannot take it within its buffer limit
-   * (a slow reader): the caller must then close with TOO_SLOW rather than skip a message.
+   * Queues a text frame. Returns false, queuing nothing, when the frame does not fit within the
+   * socket's limit of queued bytes: the caller must then close with TOO_SLOW (never skip).
    */
   send(text: string): boolean;
   /**
    * True while frames queue up behind the socket beyond a low watermark: message delivery then
-   * waits for the adapter to call `Session.drained()`. Optional: without it, frames are written
-   * as they come and only `send()`'s limit applies.
+   * waits for the adapter to call `Session.drained()`. Optional: without it (a runtime that does
+   * not show its socket buffers), frames are written as they come and only `send()`'s limit applies.
    */
   congested?(): boolean;
+  /** Bytes queued for the socket that the network has not taken yet (with `congested`). */
+  queuedBytes?(): number;
   close(code: number, reason: string): void;
 }
-
-// Close codes (PROTOCOL.md "Close codes", plus IDLE for heartbeat timeouts).
-export const CloseCode = {
-  IDLE: 4000,
-  UNAUTHORIZED: 4001,
-  PROTOCOL: 4003,
-  TOO_SLOW: 4008,
-  RATE_LIMITED: 4009,
-  KICKED: 4010,
-  TOO_BIG: 1009,
-} as const;

@@ -20,8 +20,8 @@ export class EventRelay implements EventSink {
   async start(): Promise<void> {
     this.#unsubscribe = await this.bus.subscribe(CHANNEL, (payload) => {
       const { node, event } = JSON.parse(payload) as { node: string; event: DomainEvent };
-      // `origin` names a connection of the sending node: meaningless here.
-      if (node !== this.#node) this.local.publish({ ...event, origin: undefined });
+      // `sourceConnection` names a connection of the sending node: meaningless here.
+      if (node !== this.#node) this.local.publish({ ...event, sourceConnection: undefined });
     });
   }
 

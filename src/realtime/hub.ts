@@ -1,17 +1,12 @@
 // The sockets of one server node, by user and device, and the fan-out of committed events to
 // them. Every frame is serialised once per event, then handed to each connection.
 import type { DomainEvent, EventSink } from "../core/events.ts";
+import { CloseCode } from "../schema/close-codes.ts";
 import type { Message } from "../schema/messages.ts";
-import { CloseCode, type Connection } from "./connection.ts";
-import { msgFrame } from "./ordered-delivery.ts";
-import { Session, type RealtimeBackend, type SessionLimits, type SessionSnapshot } from "./session.ts";
-
-/** The frame of a receipt or typing event, serialised once for every recipient. */
-export function notificationFrame(event: Exclude<DomainEvent, { type: "message" }>): string {
-  return event.type === "receipt"
-    ? JSON.stringify({ t: "receipt", conv: event.conv, user: event.user, kind: event.kind, seq: event.seq })
-    : JSON.stringify({ t: "typing", conv: event.conv, user: event.user });
-}
+import type { Connection } from "./connection.ts";
+import { routeEvent } from "./frames.ts";
+import type { SessionLimits } from "./limits.ts";
+import { Session, type RealtimeBackend, type SessionSnapshot } from "./session.ts";
 
 export interface HubOptions {
   backend: RealtimeBackend;
@@ -73,30 +68,22 @@ export class Hub implements EventSink {
   }
 
   /** A login was revoked (logout, refresh-token reuse): its sockets go. */
-  kickLogin(sessionId: string): void {
+  kickLogin(loginId: string): void {
     for (const session of this.#sessions) {
-      if (session.user?.sessionId === sessionId) session.close(CloseCode.KICKED, "session revoked");
+      if (session.user?.loginId === loginId) session.close(CloseCode.KICKED, "session revoked");
     }
   }
 
   publish(event: DomainEvent): void {
-    switch (event.type) {
-      case "message":
-        return this.deliver(event.members, event.message, msgFrame(event.message), event.origin);
-      case "receipt":
-        return this.notifyUsers(event.members, notificationFrame(event), event.origin);
-      case "typing":
-        return this.notifyUsers(
-          event.members.filter((m) => m !== event.user),
-          notificationFrame(event),
-        );
-    }
+    const routed = routeEvent(event);
+    if (routed.kind === "stream") this.deliver(routed.to, routed.message, routed.text, routed.sourceConnection);
+    else this.notifyUsers(routed.to, routed.text, routed.except);
   }
 
   /** A committed message, serialised once (`text`), to every socket of the given users. */
-  deliver(userIds: Iterable<string>, message: Message, text: string, origin?: string): void {
-    // The sending connection gets its ack instead, but its stream must still move past it.
-    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === origin ? null : text));
+  deliver(userIds: Iterable<string>, message: Message, text: string, sourceConnection?: string): void {
+    // The sending connection gets its ack instead, at the message's place in its stream.
+    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === sourceConnection ? null : text));
   }
 
   /** Sends one serialised frame to every socket of the given users (but the `except` connection). */

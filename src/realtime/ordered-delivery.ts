@@ -1,44 +1,63 @@
-// Per connection and conversation: `msg` frames leave in strictly increasing seq with no gap.
+// Per connection and conversation: the conversation's frames leave in strictly increasing seq
+// with no gap — `msg` for other people's messages, `ack` for this connection's own sends, so an
+// ack never arrives after the msg of a later seq.
 //
 // Live messages are pushed as they commit. When the connection must first catch up (a resume
-// cursor from hello) or a live message arrives past a gap (e.g. committed by another node),
-// the stream goes into "filling": it pages the missing range from the store, holding live
-// arrivals aside, then releases those it has not already sent. Everything pushed live is
-// already committed, so the store always has what a gap is missing and filling terminates.
+// cursor from hello), a live message arrives past a gap (e.g. committed by another node), or the
+// socket is backed up, the stream goes into "filling": it pages the missing range from the store,
+// holding live arrivals aside, then releases those it has not already sent. Everything pushed
+// live is already committed, so the store always has what a gap is missing and filling ends.
 //
-// The connection that sent a message gets an ack, not a msg: its own messages advance the
-// stream silently (text null), so they neither leave a gap nor come back through a gap fill.
+// Memory: what a stream holds aside is bounded in bytes per connection (`maxHeldBytes`). Past
+// that, held messages are dropped and read again from the store once the socket can take them,
+// so a reader that falls behind costs a position, not a copy of everything it missed. Pages are
+// bounded by the store (count and bytes), at most `MAX_FILLS` streams of one connection read
+// the store at once, and each page is followed by a turn of the event loop for everyone else.
 //
-// Backpressure: while the socket's queue is above its low watermark ("congested"), live messages
-// are held and a catch-up pauses until the socket drains, so a reader that keeps reading gets a
-// burst or a backlog of any size through a small buffer; one that does not drain in time, or
-// falls more than `maxHeld` messages behind, is closed by the session (TOO_SLOW).
+// Backpressure: while the socket's queue is above its low watermark ("congested"), nothing more
+// of a stream is written; the stream waits for the socket to drain (the session bounds how long).
+import { nextTurn } from "../core/next-turn.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
+import { msgFrame } from "./frames.ts";
 
 const PAGE = 200;
+/** streams of one connection that read the store at the same time */
+const MAX_FILLS = 4;
+
+interface Held {
+  message: Message;
+  /** the msg frame, or null for this connection's own message (answered by its ack) */
+  text: string | null;
+}
 
 interface Stream {
-  /** highest seq this connection holds; null until the first message when no cursor was given */
+  /** highest seq this connection has passed; null until the first message when no cursor was given */
   lastSent: number | null;
   filling: boolean;
-  held: { message: Message; text: string | null }[];
-  /** seqs past lastSent known to be this connection's own sends (answered by their ack) */
+  held: Held[];
+  heldBytes: number;
+  /** seqs past lastSent whose ack already went out another way: passed silently */
   own: Set<number>;
-  /** the store must be paged (a resume cursor's backlog, or a gap before the held messages) */
+  /** the store must be paged (a resume cursor's backlog, a gap, or held messages dropped) */
   fromStore: boolean;
 }
 
 export interface OrderedDeliveryDeps {
-  /** history after `after`, as the store has it (authorization included) */
+  /** history after `after`, as the store has it (authorization included), bounded in bytes */
   fetch(conv: string, after: number, limit: number): Promise<MessagePage>;
   /** false: the socket is too slow to take more */
   send(text: string): boolean;
-  /** true for a message this connection sent itself (an ack answers it), e.g. a send in flight */
-  isOwn?(message: Message): boolean;
+  /** true for a message this connection sent itself and is still to answer */
+  isOwn(message: Message): boolean;
+  /**
+   * The ack of this connection's own message, taken when the stream reaches its seq; null when
+   * it was answered already (the stream then passes it silently).
+   */
+  ackFrame(message: Message): string | null;
   /** the socket could not keep up, or catching up `conv` failed (its stream is then dropped) */
   fail(reason: "too_slow" | "catch_up_failed", error?: unknown, conv?: string): void;
-  /** live messages held while filling, per conversation, before the reader counts as too slow */
-  maxHeld: number;
+  /** bytes of live frames held aside per connection before they are dropped for a store read */
+  maxHeldBytes: number;
   /**
    * The socket's queue: `congested()` above its low watermark, `drained()` resolves once it
    * went down again (the session bounds how long that may take). Without it, frames are written
@@ -47,10 +66,11 @@ export interface OrderedDeliveryDeps {
   backpressure?: { congested(): boolean; drained(): Promise<void> };
 }
 
-export const msgFrame = (m: Message): string => JSON.stringify({ t: "msg", ...m });
-
 export class OrderedDelivery {
   readonly #streams = new Map<string, Stream>();
+  #heldBytes = 0;
+  #fills = 0;
+  readonly #waitingForFill: (() => void)[] = [];
 
   constructor(private readonly deps: OrderedDeliveryDeps) {}
 
@@ -76,10 +96,8 @@ export class OrderedDelivery {
   }
 
   /**
-   * This connection's own message was acknowledged before its delivery reached the connection (a
-   * runtime whose fan-out is asynchronous, e.g. Workers' objects): a gap fill that meets it in
-   * the store must not echo it. A stream without a position has no fill running and waits for
-   * the delivery in order.
+   * This connection's own message was answered outside the stream (a resend's ack, or a delivery
+   * that never reached the connection): a gap fill that meets it in the store must not echo it.
    */
   acked(message: Message): void {
     const stream = this.#streams.get(message.conv);
@@ -91,52 +109,71 @@ export class OrderedDelivery {
     const stream = this.#stream(conv);
     stream.lastSent = Math.max(stream.lastSent ?? 0, cursor);
     stream.fromStore = true;
-    if (!stream.filling) void this.#fill(conv, stream);
+    this.#startFill(conv, stream);
   }
 
   /**
    * A committed message, serialised once by the caller for every connection; `text` null when
-   * this connection sent it (it gets the ack instead, but the stream moves past it).
+   * this connection sent it (its ack goes out when the stream reaches it).
    */
   push(message: Message, text: string | null): void {
     const stream = this.#stream(message.conv);
-    if (text === null && (stream.lastSent === null || message.seq > stream.lastSent)) stream.own.add(message.seq);
-    if (stream.filling) {
-      stream.held.push({ message, text });
-      if (stream.held.length > this.deps.maxHeld) this.deps.fail("too_slow");
-    } else if (stream.lastSent !== null && message.seq <= stream.lastSent) {
-      // already sent (e.g. during a catch-up): drop the duplicate
-    } else if (stream.lastSent !== null && message.seq > stream.lastSent + 1) {
-      stream.held.push({ message, text });
-      stream.fromStore = true;
-      void this.#fill(message.conv, stream);
-    } else if (text !== null && this.deps.backpressure?.congested()) {
+    if (stream.lastSent !== null && message.seq <= stream.lastSent) return; // already sent (a catch-up overtook it)
+    if (stream.filling) return this.#hold(stream, { message, text });
+    if (stream.lastSent !== null && message.seq > stream.lastSent + 1) {
+      stream.fromStore = true; // the gap is in the store
+      this.#hold(stream, { message, text });
+      return this.#startFill(message.conv, stream);
+    }
+    if (this.#congested()) {
       // the next one, but the socket is backed up: it leaves once the socket drained
       stream.lastSent ??= message.seq - 1;
-      stream.held.push({ message, text });
-      void this.#fill(message.conv, stream);
-    } else {
-      this.#send(stream, message.seq, text);
+      this.#hold(stream, { message, text });
+      return this.#startFill(message.conv, stream);
     }
+    this.#send(stream, message, text);
   }
 
   #stream(conv: string): Stream {
     let stream = this.#streams.get(conv);
     if (!stream) {
-      stream = { lastSent: null, filling: false, held: [], own: new Set(), fromStore: false };
+      stream = { lastSent: null, filling: false, held: [], heldBytes: 0, own: new Set(), fromStore: false };
       this.#streams.set(conv, stream);
     }
     return stream;
   }
 
-  /** Sends one frame of the stream, or with `text` null only moves past the connection's own. */
-  #send(stream: Stream, seq: number, text: string | null): boolean {
-    if (text !== null && !this.deps.send(text)) {
+  /** Holds a live message aside; past the connection's budget the stream reads the store instead. */
+  #hold(stream: Stream, held: Held): void {
+    const bytes = held.text?.length ?? 0;
+    if (this.#heldBytes + bytes > this.deps.maxHeldBytes) {
+      this.#dropHeld(stream);
+      stream.fromStore = true;
+      return;
+    }
+    stream.held.push(held);
+    stream.heldBytes += bytes;
+    this.#heldBytes += bytes;
+  }
+
+  #dropHeld(stream: Stream): void {
+    this.#heldBytes -= stream.heldBytes;
+    stream.held = [];
+    stream.heldBytes = 0;
+  }
+
+  /**
+   * Sends one frame of the stream: the msg `text`, or for this connection's own message its ack
+   * (nothing when it was answered already). False when the socket failed (too slow).
+   */
+  #send(stream: Stream, message: Message, text: string | null): boolean {
+    const frame = text ?? (stream.own.has(message.seq) ? null : this.deps.ackFrame(message));
+    if (frame !== null && !this.deps.send(frame)) {
       this.deps.fail("too_slow");
       return false;
     }
-    stream.lastSent = seq;
-    stream.own.delete(seq);
+    stream.lastSent = message.seq;
+    stream.own.delete(message.seq);
     return true;
   }
 
@@ -145,8 +182,15 @@ export class OrderedDelivery {
     return this.deps.backpressure?.congested() === true;
   }
 
-  async #fill(conv: string, stream: Stream): Promise<void> {
+  #startFill(conv: string, stream: Stream): void {
+    if (stream.filling) return;
     stream.filling = true;
+    void this.#fill(conv, stream);
+  }
+
+  async #fill(conv: string, stream: Stream): Promise<void> {
+    if (this.#fills >= MAX_FILLS) await new Promise<void>((resolve) => this.#waitingForFill.push(resolve));
+    this.#fills++;
     // The page read last and how far into it the socket took us: a socket that backs up mid-page
     // goes on with the rest once drained, without reading the page again.
     let page: MessagePage = { items: [], hasMore: true };
@@ -158,17 +202,18 @@ export class OrderedDelivery {
           if (next === page.items.length) {
             page = await this.deps.fetch(conv, stream.lastSent ?? 0, PAGE);
             next = 0;
+            await nextTurn(); // one page at a time: other sockets get their turn in between
           }
           let stalled = false;
           for (; next < page.items.length; next++) {
             const m = page.items[next]!;
             if (m.seq !== (stream.lastSent ?? 0) + 1) continue;
-            const own = stream.own.has(m.seq) || this.deps.isOwn?.(m) === true;
-            if (!own && this.#congested()) {
+            const own = stream.own.has(m.seq) || this.deps.isOwn(m);
+            if (this.#congested()) {
               stalled = true; // the rest of the page after the socket drained
               break;
             }
-            if (!this.#send(stream, m.seq, own ? null : msgFrame(m))) return;
+            if (!this.#send(stream, m, own ? null : msgFrame(m))) return;
           }
           if (stalled || page.hasMore) continue;
           stream.fromStore = false;
@@ -183,8 +228,12 @@ export class OrderedDelivery {
       }
       stream.filling = false;
     } catch (error) {
+      this.#dropHeld(stream);
       this.#streams.delete(conv);
       this.deps.fail("catch_up_failed", error, conv);
+    } finally {
+      this.#fills--;
+      this.#waitingForFill.shift()?.();
     }
   }
 
@@ -201,16 +250,19 @@ export class OrderedDelivery {
         result = "gap"; // fetch it from the store
         break;
       }
-      if (text !== null && this.#congested()) {
+      if (this.#congested()) {
         result = "congested";
         break;
       }
-      if (!this.#send(stream, message.seq, text)) {
+      if (!this.#send(stream, message, text)) {
         result = "failed";
         break;
       }
     }
-    stream.held.splice(0, result === "failed" ? stream.held.length : i);
+    const released = stream.held.splice(0, result === "failed" ? stream.held.length : i);
+    const bytes = released.reduce((n, h) => n + (h.text?.length ?? 0), 0);
+    stream.heldBytes -= bytes;
+    this.#heldBytes -= bytes;
     return result;
   }
 }

@@ -1,22 +1,36 @@
-// One WebSocket connection speaking PROTOCOL.md "Realtime": hello/welcome, send/ack, sync,
-// receipts, typing, ping; rate limits and heartbeat. Runtime-free: the adapter feeds it text
-// frames and a Connection, the hub feeds it committed events.
+// One WebSocket connection speaking the realtime protocol (docs/protocol.md): hello/welcome,
+// send/ack, sync, receipts, typing, ping; rate limits and bounds. Runtime-free: the adapter feeds
+// it text frames and a Connection, the hub feeds it committed events.
+//
+// Bounds, whatever the client sends: frames per second (token bucket); requests answered at once
+// and bytes of requests waiting (RequestQueue); one history page at a time, bounded in bytes;
+// cursors per hello (schema); and every frame queued for the socket counts against the adapter's
+// limit, past which the socket is closed 4008 rather than allowed to grow.
 import { AppError } from "../core/errors.ts";
+import { nextTurn } from "../core/next-turn.ts";
 import type { AccessClaims } from "../core/ports.ts";
-import { ClientFrame, type ClientFrameOf } from "../schema/frames.ts";
-import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
-import { CloseCode, type Connection } from "./connection.ts";
+import { CloseCode } from "../schema/close-codes.ts";
+import { ClientFrame, type ClientFrameOf, type Rid } from "../schema/frames.ts";
+import { MAX_PAGE_BYTES, type Message, type MessageBody, type MessagePage } from "../schema/messages.ts";
+import type { Connection } from "./connection.ts";
+import { ackFrame, encodeFrame, errorFrame } from "./frames.ts";
+import { Liveness } from "./liveness.ts";
 import { OrderedDelivery } from "./ordered-delivery.ts";
+import { PendingAcks } from "./pending-acks.ts";
 import { TokenBucket } from "./rate-limit.ts";
+import type { SessionLimits } from "./limits.ts";
+import { RequestQueue } from "./request-queue.ts";
 
 /** What a session asks of the domain; on Bun these are the services, on Workers the objects. */
 export interface RealtimeBackend {
   authenticate(token: string): Promise<AccessClaims | null>;
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, origin: string): Promise<{ message: Message; created: boolean }>;
-  history(userId: string, conv: string, range: { after: number; limit: number }): Promise<MessagePage>;
-  markDelivered(userId: string, conv: string, seq: number, origin: string): Promise<unknown>;
-  markRead(userId: string, conv: string, seq: number, origin: string): Promise<unknown>;
-  typing(userId: string, conv: string, origin: string): Promise<void>;
+  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection: string): Promise<{ message: Message; created: boolean }>;
+  history(userId: string, conv: string, range: { after: number; limit: number; maxBytes: number }): Promise<MessagePage>;
+  /** Which of these conversations the user may read (hello's cursors are checked at once). */
+  readable(userId: string, convs: string[]): Promise<string[]>;
+  markDelivered(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
+  markRead(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
+  typing(userId: string, conv: string, sourceConnection: string): Promise<void>;
   /**
    * The last seq of each of the user's conversations. Given by a backend whose live events can
    * arrive out of commit order (several nodes relaying to each other): hello then pins "live" to
@@ -25,39 +39,11 @@ export interface RealtimeBackend {
   positions?(userId: string): Promise<Record<string, number>>;
 }
 
-export interface SessionLimits {
-  heartbeatMs: number;
-  helloTimeoutMs: number;
-  /** frames per second a connection may send, sustained, and at once */
-  framesPerSec: number;
-  frameBurst: number;
-  /** rejected frames in a row after which the connection is closed (4009) */
-  maxRejected: number;
-  /** typing relays per conversation per second */
-  typingPerSec: number;
-  /** live messages held per conversation while catching up, before the reader is too slow */
-  maxHeld: number;
-  /** how long message delivery may wait for a congested socket to drain (default: heartbeatMs) */
-  drainTimeoutMs?: number;
-}
-
-export const defaultLimits: SessionLimits = {
-  heartbeatMs: 30_000,
-  helloTimeoutMs: 10_000,
-  framesPerSec: 1000,
-  frameBurst: 2000,
-  maxRejected: 100,
-  typingPerSec: 1,
-  maxHeld: 10_000,
-};
-
 export interface SessionHooks {
   /** after hello authenticated, before welcome: register for live delivery */
   onAuthenticated(session: Session): void;
   onClosed(session: Session): void;
 }
-
-type Outgoing = Record<string, unknown> & { t: string };
 
 /** An authenticated session as a runtime persists it while its socket sleeps (kept small). */
 export interface SessionSnapshot {
@@ -69,22 +55,22 @@ export interface SessionSnapshot {
   positions: Record<string, number>;
 }
 
+type Request = Exclude<ClientFrame, { t: "hello" | "ping" }>;
+
 export class Session {
   user: AccessClaims | null = null;
   device = "";
-  openedAt: number;
-  lastHeard: number;
   readonly delivery: OrderedDelivery;
+  readonly #liveness: Liveness;
   #authenticating: Promise<boolean> | null = null;
   #closed = false;
   #rejectedInARow = 0;
   readonly #bucket: TokenBucket;
+  readonly #requests: RequestQueue;
+  readonly #acks = new PendingAcks(() => this.user?.userId);
   readonly #typingAt = new Map<string, number>();
-  /** `conv\nclientId` of sends in flight on this connection → how many */
-  readonly #sending = new Map<string, number>();
-  /** deliveries waiting for the congested socket to drain, and since when */
+  /** deliveries waiting for the congested socket to drain */
   #drainWaiters: (() => void)[] = [];
-  #congestedSince: number | null = null;
 
   constructor(
     readonly connection: Connection,
@@ -93,23 +79,30 @@ export class Session {
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.openedAt = this.lastHeard = now();
-    this.#bucket = new TokenBucket(limits.framesPerSec, limits.frameBurst, this.openedAt);
+    const at = now();
+    this.#liveness = new Liveness(limits, at);
+    this.#bucket = new TokenBucket(limits.framesPerSec, limits.frameBurst, at);
+    this.#requests = new RequestQueue(limits);
     this.delivery = new OrderedDelivery({
-      fetch: (conv, after, limit) => this.backend.history(this.user!.userId, conv, { after, limit }),
+      fetch: (conv, after, limit) => this.backend.history(this.user!.userId, conv, { after, limit, maxBytes: this.#pageBytes }),
       send: (text) => this.connection.send(text),
-      isOwn: (m) => m.sender === this.user?.userId && this.#sending.has(`${m.conv}\n${m.clientId}`),
+      isOwn: (m) => this.#acks.has(m),
+      ackFrame: (m) => {
+        const pending = this.#acks.take(m);
+        return pending ? ackFrame(m, pending.rid) : null;
+      },
       fail: (reason, error, conv) => {
         if (reason === "too_slow") return this.close(CloseCode.TOO_SLOW, "too slow to keep up");
-        // A cursor for a conversation the user cannot read is answered, not fatal.
-        if (error instanceof AppError && error.status < 500) return this.#reply({ t: "error", code: error.code, message: error.message, conv });
-        this.close(1011, "catch-up failed");
+        this.#acks.handBack(conv!);
+        // A conversation that became unreadable is answered, not fatal.
+        if (error instanceof AppError && error.status < 500) return this.#reply(errorFrame(error, undefined, conv));
+        this.close(CloseCode.INTERNAL, "catch-up failed");
       },
-      maxHeld: limits.maxHeld,
+      maxHeldBytes: limits.maxQueuedBytes / 4,
       backpressure: connection.congested && {
         congested: () => this.connection.congested!(),
         drained: () => {
-          this.#congestedSince ??= this.now();
+          this.#liveness.backedUp(this.now());
           return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
         },
       },
@@ -119,35 +112,41 @@ export class Session {
   get id(): string {
     return this.connection.id;
   }
+  get openedAt(): number {
+    return this.#liveness.openedAt;
+  }
+  set openedAt(at: number) {
+    this.#liveness.openedAt = at;
+  }
+  get lastHeard(): number {
+    return this.#liveness.lastHeard;
+  }
 
-  /**
-   * Closes sockets that never said hello, whose queue did not drain within drainTimeoutMs
-   * (TOO_SLOW), or that went silent past 2 × heartbeat.
-   */
+  /** A page of history fits the socket's queue several times over. */
+  get #pageBytes(): number {
+    return Math.min(MAX_PAGE_BYTES, Math.floor(this.limits.maxQueuedBytes / 4));
+  }
+
+  /** Closes the socket when it never said hello, went silent, or stays backed up (see Liveness). */
   tick(now: number): void {
     // In case a runtime reports no drain event: the queue went down all the same.
     if (this.#drainWaiters.length > 0 && !this.connection.congested?.()) this.drained();
-    if (!this.user && !this.#authenticating && now - this.openedAt > this.limits.helloTimeoutMs) {
-      this.close(CloseCode.UNAUTHORIZED, "no hello");
-    } else if (this.#congestedSince !== null && now - this.#congestedSince > (this.limits.drainTimeoutMs ?? this.limits.heartbeatMs)) {
-      this.close(CloseCode.TOO_SLOW, "too slow to keep up");
-    } else if (now - this.lastHeard > 2 * this.limits.heartbeatMs) {
-      this.close(CloseCode.IDLE, "idle timeout");
-    }
+    const verdict = this.#liveness.due(now, {
+      authenticated: this.user !== null,
+      helloPending: this.#authenticating !== null,
+      queuedBytes: this.connection.queuedBytes?.(),
+    });
+    if (verdict) this.close(verdict.code, verdict.reason);
   }
 
-  /**
-   * When tick() may next have something to do (a runtime that schedules wake-ups, not sweeps).
-   * Congestion is not counted: runtimes without backpressure have none.
-   */
+  /** When tick() may next have something to do (a runtime that schedules wake-ups, not sweeps). */
   nextTickAt(): number {
-    if (!this.user) return this.openedAt + this.limits.helloTimeoutMs + 1;
-    return this.lastHeard + 2 * this.limits.heartbeatMs + 1;
+    return this.#liveness.nextDueAt(this.user !== null);
   }
 
-  /** The client was heard at `at` by someone else (a runtime's automatic ping answer). */
+  /** The client was heard at `at` by someone else (a protocol ping, a runtime's automatic answer). */
   heard(at: number): void {
-    this.lastHeard = Math.max(this.lastHeard, at);
+    this.#liveness.heard(at);
   }
 
   /** null until hello was accepted: only authenticated sessions outlive a sleep of their socket. */
@@ -160,22 +159,21 @@ export class Session {
   restore(snapshot: SessionSnapshot): void {
     this.user = snapshot.user;
     this.device = snapshot.device;
-    this.openedAt = snapshot.openedAt;
-    this.lastHeard = snapshot.lastHeard;
+    this.#liveness.openedAt = snapshot.openedAt;
+    this.#liveness.heard(snapshot.lastHeard);
     this.#authenticating = Promise.resolve(true);
     this.delivery.restore(snapshot.positions);
   }
 
   /** The socket's queue went down (the adapter's drain event): delivery waiting on it goes on. */
   drained(): void {
-    this.#congestedSince = null;
+    this.#liveness.drained();
     for (const resume of this.#drainWaiters.splice(0)) resume();
   }
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
-    this.#closed = true;
-    this.#drainWaiters = [];
+    this.#end();
     this.connection.close(code, reason);
     this.hooks.onClosed(this);
   }
@@ -183,8 +181,7 @@ export class Session {
   /** The socket closed from the other side. */
   closed(): void {
     if (this.#closed) return;
-    this.#closed = true;
-    this.#drainWaiters = [];
+    this.#end();
     this.hooks.onClosed(this);
   }
 
@@ -196,56 +193,68 @@ export class Session {
   async text(raw: string): Promise<void> {
     if (this.#closed) return;
     const now = this.now();
-    this.lastHeard = now;
-    if (!this.#bucket.take(now)) {
-      this.#reply({ t: "error", code: "rate_limited", message: "too many frames" }, ridOf(raw));
-      if (++this.#rejectedInARow >= this.limits.maxRejected) this.close(CloseCode.RATE_LIMITED, "rate limited");
-      return;
-    }
-    this.#rejectedInARow = 0;
+    this.#liveness.heard(now);
+    if (!this.#bucket.take(now)) return this.#refuse(ridOf(raw), "too many frames");
 
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return this.#reply({ t: "error", code: "invalid_request", message: "frame is not valid JSON" });
+      return this.#reply(errorFrame({ code: "invalid_request", message: "frame is not valid JSON" }));
     }
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "t", message: i.message }));
-      return this.#reply({ t: "error", code: "invalid_request", message: "invalid frame", details }, ridOf(json));
+      return this.#reply(errorFrame({ code: "invalid_request", message: "invalid frame", details }, ridOf(json)));
     }
     const frame = parsed.data;
     if (frame.t === "hello") return this.#hello(frame);
     // Nothing, not even ping, before hello: an unauthenticated socket gets no service.
     if (!this.#authenticating) return this.close(CloseCode.PROTOCOL, "the first frame must be hello");
-    // Frames pipelined behind hello (ping included) are answered after welcome, or not at all.
-    if (!(await this.#authenticating)) return;
-    if (frame.t === "ping") return this.#reply({ t: "pong" }, frame.rid);
-    try {
-      await this.#dispatch(frame);
-    } catch (err) {
-      const error = err instanceof AppError ? err : new AppError("internal", "internal error");
-      const extra = error.details === undefined ? {} : { details: error.details };
-      this.#reply({ t: "error", code: error.code, message: error.message, ...extra }, frame.rid);
+    if (frame.t === "ping") {
+      this.#rejectedInARow = 0;
+      // Frames pipelined behind hello (ping included) are answered after welcome, or not at all.
+      if (await this.#authenticating) this.#reply(encodeFrame({ t: "pong", rid: frame.rid }));
+      return;
     }
+    const accepted = this.#requests.submit({
+      bytes: raw.length,
+      exclusive: frame.t === "sync",
+      run: () => this.#run(frame),
+    });
+    if (accepted) this.#rejectedInARow = 0;
+    else this.#refuse(frame.rid, "too many requests in flight");
   }
 
   /** A committed message for this user's conversations; `text` null when this connection sent it. */
   deliver(message: Message, text: string | null): void {
-    if (!this.#closed) this.delivery.push(message, text);
+    if (this.#closed) return;
+    if (text === null) this.#acks.delivered(message);
+    this.delivery.push(message, text);
   }
 
   /** Any other server frame (receipt, typing, presence), already serialised. */
   notify(text: string): void {
-    if (!this.#closed && !this.connection.send(text)) this.close(CloseCode.TOO_SLOW, "too slow to keep up");
+    if (!this.#closed) this.#reply(text);
+  }
+
+  #end(): void {
+    this.#closed = true;
+    this.#drainWaiters = [];
+    this.#requests.close();
+  }
+
+  /** A frame refused by a limit: `rate_limited`, and 4009 when the client keeps at it. */
+  #refuse(rid: Rid, message: string): void {
+    this.#reply(errorFrame({ code: "rate_limited", message }, rid));
+    if (++this.#rejectedInARow >= this.limits.maxRejected) this.close(CloseCode.RATE_LIMITED, "rate limited");
   }
 
   async #hello(frame: ClientFrameOf<"hello">): Promise<void> {
     if (this.#authenticating) return this.close(CloseCode.PROTOCOL, "hello was already sent");
     // A backend that fails (store down) ends this socket like a server error: the client retries.
     this.#authenticating = this.#accept(frame).catch(() => {
-      this.close(1011, "internal error");
+      this.close(CloseCode.INTERNAL, "internal error");
       return false;
     });
     await this.#authenticating;
@@ -257,9 +266,13 @@ export class Session {
       this.close(CloseCode.UNAUTHORIZED, "invalid token");
       return false;
     }
+    // Every cursor is checked in one go, before registering: a resume must start in the same
+    // step as registration, or a live message could overtake its backlog.
+    const cursors = frame.cursors ?? {};
+    const asked = Object.keys(cursors);
+    const readable = new Set(asked.length > 0 ? await this.backend.readable(claims.userId, asked) : []);
     // Out-of-order live events: a stream without a cursor starts where its conversation stood
     // before welcome (one with a cursor resumes after the cursor, whatever stood since).
-    const cursors = frame.cursors ?? {};
     const before = this.backend.positions && withoutKeys(await this.backend.positions(claims.userId), cursors);
     if (this.#closed) return false;
     this.user = claims;
@@ -267,8 +280,13 @@ export class Session {
     if (before) this.delivery.restore(before);
     this.hooks.onAuthenticated(this);
     // Resume streams exist before welcome, so live messages from now on wait behind the catch-up.
-    this.#reply({ t: "welcome", user: claims.userId, heartbeatMs: this.limits.heartbeatMs }, frame.rid);
-    for (const [conv, cursor] of Object.entries(cursors)) this.delivery.resume(conv, cursor);
+    this.#reply(encodeFrame({ t: "welcome", rid: frame.rid, user: claims.userId, heartbeatMs: this.limits.heartbeatMs }));
+    const unknown = asked.filter((conv) => !readable.has(conv));
+    if (unknown.length > 0) {
+      const message = `${unknown.length} of the cursors name conversations that do not exist or are not yours`;
+      this.#reply(errorFrame({ code: "not_found", message, details: { conversations: unknown } }));
+    }
+    for (const [conv, cursor] of Object.entries(cursors)) if (readable.has(conv)) this.delivery.resume(conv, cursor);
     if (before) {
       // What committed between the first look and registering with the hub, no event may bring.
       const after = withoutKeys(await this.backend.positions!(claims.userId), cursors);
@@ -279,26 +297,24 @@ export class Session {
     return true;
   }
 
-  async #dispatch(frame: Exclude<ClientFrame, { t: "hello" | "ping" }>): Promise<void> {
+  async #run(frame: Request): Promise<void> {
+    if (!(await this.#authenticating) || this.#closed) return;
+    try {
+      await this.#dispatch(frame);
+    } catch (err) {
+      this.#reply(errorFrame(err instanceof AppError ? err : new AppError("internal", "internal error"), frame.rid));
+    }
+  }
+
+  async #dispatch(frame: Request): Promise<void> {
     const userId = this.user!.userId;
     switch (frame.t) {
-      case "send": {
-        // While in flight, a gap fill that finds this message in the store must not echo it.
-        const key = `${frame.conv}\n${frame.clientId}`;
-        this.#sending.set(key, (this.#sending.get(key) ?? 0) + 1);
-        try {
-          const { message } = await this.backend.send(userId, frame.conv, { clientId: frame.clientId, body: frame.body }, this.id);
-          const { conv, clientId, seq, id, ts } = message;
-          return this.#reply({ t: "ack", conv, clientId, seq, id, ts }, frame.rid);
-        } finally {
-          const left = (this.#sending.get(key) ?? 1) - 1;
-          if (left > 0) this.#sending.set(key, left);
-          else this.#sending.delete(key);
-        }
-      }
+      case "send":
+        return this.#send(userId, frame);
       case "sync": {
-        const page = await this.backend.history(userId, frame.conv, { after: frame.after, limit: frame.limit ?? 50 });
-        return this.#reply({ t: "msgs", conv: frame.conv, items: page.items, hasMore: page.hasMore }, frame.rid);
+        await nextTurn(); // one page per turn: other sockets get theirs in between
+        const page = await this.backend.history(userId, frame.conv, { after: frame.after, limit: frame.limit ?? 50, maxBytes: this.#pageBytes });
+        return this.#reply(encodeFrame({ t: "msgs", rid: frame.rid, conv: frame.conv, items: page.items, hasMore: page.hasMore }));
       }
       case "recv":
         await this.backend.markDelivered(userId, frame.conv, frame.seq, this.id);
@@ -312,11 +328,34 @@ export class Session {
         this.#typingAt.set(frame.conv, now);
         return this.backend.typing(userId, frame.conv, this.id);
       }
+      default:
+        frame satisfies never;
     }
   }
 
-  #reply(frame: Outgoing, rid?: string | number): void {
-    this.notify(JSON.stringify(rid === undefined ? frame : { ...frame, rid }));
+  /**
+   * A send stays in flight until its ack has left. The ack of a new message leaves through the
+   * conversation's stream, in seq order among the others' messages; a resend's ack (the
+   * original seq), or one whose delivery never reached this connection, leaves from here.
+   */
+  async #send(userId: string, frame: ClientFrameOf<"send">): Promise<void> {
+    const pending = this.#acks.expect(frame.conv, frame.clientId, frame.rid);
+    try {
+      const { message, created } = await this.backend.send(userId, frame.conv, { clientId: frame.clientId, body: frame.body }, this.id);
+      if (created && pending.delivered) await pending.answered;
+      if (pending.sent || this.#closed) return;
+      this.#acks.forget(pending, frame.clientId);
+      if (created) this.delivery.acked(message);
+      this.#reply(ackFrame(message, frame.rid));
+    } catch (err) {
+      this.#acks.forget(pending, frame.clientId);
+      throw err;
+    }
+  }
+
+  /** Queues a frame; one that does not fit the socket's limit ends it (never skipped). */
+  #reply(text: string): void {
+    if (!this.#closed && !this.connection.send(text)) this.close(CloseCode.TOO_SLOW, "too slow to keep up");
   }
 }
 
@@ -325,7 +364,7 @@ function withoutKeys(positions: Record<string, number>, omit: Record<string, unk
 }
 
 /** The rid of a frame we could not validate, so even its error can be matched to it. */
-function ridOf(value: unknown): string | number | undefined {
+function ridOf(value: unknown): Rid {
   if (typeof value === "string") {
     try {
       return ridOf(JSON.parse(value));

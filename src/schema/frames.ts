@@ -1,18 +1,27 @@
 // WebSocket frames of GET /v1/ws (PROTOCOL.md "Realtime"), defined once for the server and the
 // client SDK. Every frame is one JSON text message with a `t`.
 import { z } from "zod";
+import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
 import { ClientId, MAX_PAGE, Message, MessageBody, Seq } from "./messages.ts";
 
 const Rid = z.union([z.string().max(64), z.number()]).optional();
+/** A client frame's request id, echoed on the answer. */
+export type Rid = z.infer<typeof Rid>;
 const ConvId = z.string().min(1).max(64);
+/** Conversations one hello may resume (each costs a store read of its backlog). */
+export const MAX_CURSORS = 2000;
 
 export const HelloFrame = z.object({
   t: z.literal("hello"),
   rid: Rid,
   token: z.string().min(1).max(4096),
   device: z.string().min(1).max(64).optional(),
-  cursors: z.record(ConvId, Seq).optional(),
+  // counted before each entry is validated: a hello naming 100,000 conversations costs a count
+  cursors: z
+    .custom<object>((c) => typeof c === "object" && c !== null && Object.keys(c).length <= MAX_CURSORS, `an object of at most ${MAX_CURSORS} cursors`)
+    .pipe(z.record(ConvId, Seq))
+    .optional(),
 });
 export const SendFrame = z.object({ t: z.literal("send"), rid: Rid, conv: ConvId, clientId: ClientId, body: MessageBody });
 export const SyncFrame = z.object({
@@ -52,7 +61,15 @@ export const ServerFrame = z.discriminatedUnion("t", [
     id: z.string(),
     ts: z.number().int(),
   }),
-  z.object({ t: z.literal("error"), rid: RidOut, code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  z.object({
+    t: z.literal("error"),
+    rid: RidOut,
+    code: ErrorCodeSchema,
+    message: z.string(),
+    details: z.unknown().optional(),
+    /** the conversation a failure without a request is about (e.g. its catch-up) */
+    conv: z.string().optional(),
+  }),
   Message.extend({ t: z.literal("msg") }),
   z.object({ t: z.literal("msgs"), rid: RidOut, conv: z.string(), items: z.array(Message), hasMore: z.boolean() }),
   z.object({

@@ -26,6 +26,11 @@ export const SendRequest = z.object({ clientId: ClientId, body: MessageBody });
 
 /** The most items one page of history holds. */
 export const MAX_PAGE = 200;
+/**
+ * The most bytes of stored message bodies one page holds (at least one message): a page of 200
+ * messages of 16,000 four-byte characters would be 12.8 MB. A page cut short says hasMore.
+ */
+export const MAX_PAGE_BYTES = 1024 * 1024;
 
 export const HistoryQuery = z
   .object({

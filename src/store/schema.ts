@@ -16,22 +16,22 @@ export const users = sqliteTable(
 );
 
 // One row per login; revoking it ends every refresh token (and socket) of that login.
-export const sessions = sqliteTable(
-  "sessions",
+export const logins = sqliteTable(
+  "logins",
   {
     id: text("id").primaryKey(),
     userId: text("user_id").notNull(),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("sessions_user").on(t.userId)],
+  (t) => [index("logins_user").on(t.userId)],
 );
 
 // Refresh tokens are stored hashed; `usedAt` set means spent (rotation), and presenting a
-// spent one again revokes its session (reuse detection).
+// spent one again revokes its login (reuse detection).
 export const refreshTokens = sqliteTable("refresh_tokens", {
   tokenHash: text("token_hash").primaryKey(),
-  sessionId: text("session_id").notNull(),
+  loginId: text("login_id").notNull(),
   expiresAt: integer("expires_at").notNull(),
   usedAt: integer("used_at"),
 });
@@ -82,4 +82,4 @@ export const messages = sqliteTable(
   ],
 );
 
-export const schema = { users, sessions, refreshTokens, conversations, members, messages };
+export const schema = { users, logins, refreshTokens, conversations, members, messages };

@@ -119,7 +119,7 @@ test("a stored cursor for a conversation the user cannot read is answered with a
   await within(g.connect(), "connect");
   await waitUntil(() => r.errors.length === 1, "the resume error");
   expect(["not_found", "forbidden"]).toContain(r.errors[0]!.code);
-  expect(r.errors[0]!.details).toMatchObject({ conv: "no-such-conversation" });
+  expect(r.errors[0]!.details).toMatchObject({ conversations: ["no-such-conversation"] });
   expect(g.cursor("no-such-conversation")).toBeUndefined();
   expect(storage.cursors.has("no-such-conversation")).toBe(false);
   expect(g.state).toBe("open");

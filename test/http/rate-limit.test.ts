@@ -2,7 +2,7 @@
 // username. The defaults are checked against every target; the configuration knobs (env vars)
 // on a real `main.ts` process; the token buckets themselves with a fake clock.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { KeyedBuckets } from "../../src/http/rate-limit.ts";
+import { FailureBudget, KeyedBuckets } from "../../src/http/buckets.ts";
 import { call, expectError, register, uniqueName, type Res } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
@@ -20,24 +20,50 @@ const login = (base: string, username: string, password: string, headers: Record
 
 for (const kind of targetKinds()) {
   describe(`auth rate limits, defaults [${kind}]`, () => {
-    const t = useTarget(kind);
+    // Each test acts from addresses of its own, given through CLIENT_IP_HEADER.
+    const t = useTarget(kind, { CLIENT_IP_HEADER: "x-test-ip" });
+    const from = (ip: string) => ({ "x-test-ip": ip });
+    const registerFrom = async (ip: string) => {
+      const username = uniqueName("victim");
+      const res = await call(t.url, "POST", "/v1/auth/register", { json: { username, password: "password1" }, headers: from(ip) });
+      expect(res.status).toBe(201);
+      return { username, password: "password1", token: res.body.accessToken as string };
+    };
 
-    test("10 failed logins for a username: the 11th attempt is refused, even with the right password", async () => {
-      const victim = await register(t.url);
-      for (let i = 0; i < 10; i++) expectError(await login(t.url, victim.username, `guess-${i}-xx`), 401, "invalid_credentials");
-      expectLimited(await login(t.url, victim.username, "guess-11-xx"));
-      expectLimited(await login(t.url, victim.username.toUpperCase(), victim.password));
-      // other accounts, and the victim's existing sessions, are unaffected
+    test("10 failed logins for a username from strangers: the next stranger is refused, even with the right password; the owner's own address is not", async () => {
+      const victim = await registerFrom("10.9.0.1");
+      for (let i = 0; i < 10; i++) expectError(await login(t.url, victim.username, `guess-${i}-xx`, from(`10.9.1.${i}`)), 401, "invalid_credentials");
+      expectLimited(await login(t.url, victim.username, "guess-11-xx", from("10.9.2.1")));
+      expectLimited(await login(t.url, victim.username.toUpperCase(), victim.password, from("10.9.2.2")));
+      // the address it registered from is not locked out
+      expect((await login(t.url, victim.username, victim.password, from("10.9.0.1"))).status).toBe(200);
+      // other accounts, and the victim's existing logins, are unaffected
       const other = await register(t.url);
       expect((await login(t.url, other.username, other.password)).status).toBe(200);
-      expect((await victim.api.get("/v1/me")).status).toBe(200);
+      expect((await call(t.url, "GET", "/v1/me", { token: victim.token })).status).toBe(200);
+    });
+
+    test("200 parallel wrong passwords for one username from one address: at most 10 password checks (401), the rest 429", async () => {
+      const victim = await registerFrom("10.9.3.1");
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => login(t.url, victim.username, `wrong-${i}-pw`, from("10.9.3.2"))));
+      const checked = results.filter((r) => r.status === 401).length;
+      expect(checked).toBeGreaterThanOrEqual(1);
+      expect(checked).toBeLessThanOrEqual(10);
+      for (const r of results.filter((r) => r.status !== 401)) expectLimited(r);
+      // a second wave seconds later runs no more checks than the refill allows (10 a minute: at most one)
+      await Bun.sleep(1500);
+      const second = await Promise.all(Array.from({ length: 100 }, (_, i) => login(t.url, victim.username, `again-${i}-pw`, from("10.9.3.3"))));
+      expect(second.filter((r) => r.status === 401).length).toBeLessThanOrEqual(1);
+      // and the owner, from its own address, still logs in
+      expect((await login(t.url, victim.username, victim.password, from("10.9.3.1"))).status).toBe(200);
     });
 
     test("a parallel burst of 150 registrations and their logins is not throttled", async () => {
       const names = Array.from({ length: 150 }, () => uniqueName("burst"));
-      const regs = await Promise.all(names.map((username) => call(t.url, "POST", "/v1/auth/register", { json: { username, password: "password1" } })));
+      const regs = await Promise.all(names.map((username) => call(t.url, "POST", "/v1/auth/register", { json: { username, password: "password1" }, headers: from("10.9.4.1") })));
       expect(regs.filter((r) => r.status !== 201).map((r) => r.status)).toEqual([]);
-      const logins = await Promise.all(names.map((username) => login(t.url, username, "password1")));
+      // from another address, which none of them used: each login waits for its turn, none is refused
+      const logins = await Promise.all(names.map((username) => login(t.url, username, "password1", from("10.9.4.2"))));
       expect(logins.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
     });
   });
@@ -152,5 +178,29 @@ describe("KeyedBuckets", () => {
     expect(b.size).toBe(3);
     expect(b.wait("a", 0)).toBe(0); // `a` was the oldest entry and was dropped
     expect(b.wait("d", 0)).toBeGreaterThan(0);
+  });
+});
+
+describe("FailureBudget", () => {
+  const settled = <T>(p: Promise<T>) => Promise.race([p.then((v) => ({ v })), Bun.sleep(5).then(() => "pending" as const)]);
+
+  test("parallel attempts reserve the budget: past it they wait; failures refuse the waiters, successes let them in", async () => {
+    const t = 1_000_000;
+    const budget = new FailureBudget(3, () => t);
+    const first = await Promise.all([budget.reserve("k"), budget.reserve("k"), budget.reserve("k")]);
+    expect(first).toEqual([0, 0, 0]);
+    const fourth = budget.reserve("k");
+    const fifth = budget.reserve("k");
+    expect(await settled(fourth)).toBe("pending");
+    budget.settle("k", false); // a success gives its token back: one waiter goes on
+    expect(await settled(fourth)).toEqual({ v: 0 });
+    expect(await settled(fifth)).toBe("pending");
+    budget.settle("k", true);
+    budget.settle("k", true);
+    budget.settle("k", true); // three failures: the budget is spent
+    const refused = await settled(fifth);
+    expect(refused).not.toBe("pending");
+    expect((refused as { v: number }).v).toBe(20_000); // one token per 20 s
+    expect(await budget.reserve("other")).toBe(0); // keys are independent
   });
 });

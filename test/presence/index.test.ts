@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createBus, createPresence, MemoryBus, MemoryPresence, UpstashBus, UpstashPresence } from "../../src/presence/index.ts";
+import { createBus, MemoryBus, UpstashBus } from "../../src/bus/index.ts";
+import { createPresence, MemoryPresence, UpstashPresence } from "../../src/presence/index.ts";
 
 describe("createPresence / createBus", () => {
   const upstash = { upstashUrl: "https://example.upstash.io", upstashToken: "t" };

@@ -2,7 +2,7 @@
 // Each test uses its own user ids, so tests may share one backend.
 import { describe, expect, test } from "bun:test";
 import type { Presence, PresenceEntry } from "../../src/core/presence.ts";
-import { uid } from "./support.ts";
+import { uid } from "../support/upstash.ts";
 
 export interface PresenceBackend {
   /** Two handles on one shared state, as two server nodes see it. */

@@ -2,7 +2,7 @@
 import { afterAll, describe } from "bun:test";
 import { UpstashPresence } from "../../src/presence/upstash.ts";
 import { presenceSuite } from "./presence-suite.ts";
-import { dropKeys, uniquePrefix, upstash } from "./support.ts";
+import { dropKeys, uniquePrefix, upstash } from "../support/upstash.ts";
 
 describe.skipIf(!upstash)("presence [upstash]", () => {
   const root = uniquePrefix("presence");

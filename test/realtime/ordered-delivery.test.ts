@@ -25,7 +25,9 @@ test("a catch-up of 450 through a socket congested every 10 frames: all of them,
     fail: (reason) => {
       throw new Error(`failed: ${reason}`);
     },
-    maxHeld: 1000,
+    isOwn: () => false,
+    ackFrame: () => null,
+    maxHeldBytes: 1 << 20,
     backpressure: {
       congested: () => queued >= 10,
       drained: () =>

@@ -3,18 +3,20 @@
 import { expect, test } from "bun:test";
 import type { Connection } from "../../src/realtime/connection.ts";
 import { Hub } from "../../src/realtime/hub.ts";
-import { defaultLimits, type RealtimeBackend } from "../../src/realtime/session.ts";
+import { defaultLimits } from "../../src/realtime/limits.ts";
+import type { RealtimeBackend } from "../../src/realtime/session.ts";
 import type { Message } from "../../src/schema/messages.ts";
 
 const message = (seq: number): Message => ({ id: `m${seq}`, conv: "c", seq, sender: "other", ts: seq, clientId: `k${seq}`, body: { type: "text", text: `#${seq}` } });
 const log = Array.from({ length: 6 }, (_, i) => message(i + 1)); // the store
 
 const backend: RealtimeBackend = {
-  authenticate: async (token) => (token === "good" ? { userId: "u", sessionId: "login-1" } : null),
+  authenticate: async (token) => (token === "good" ? { userId: "u", loginId: "login-1" } : null),
   send: async () => {
     throw new Error("not used");
   },
   history: async (_user, _conv, { after, limit }) => ({ items: log.filter((m) => m.seq > after).slice(0, limit), hasMore: false }),
+  readable: async (_user, convs) => convs,
   markDelivered: async () => 0,
   markRead: async () => 0,
   typing: async () => {},
@@ -45,12 +47,12 @@ test("snapshot → restore: same user, device, login and stream positions; a gap
   before.deliver(["u"], log[0]!, JSON.stringify({ t: "msg", ...log[0] }));
   before.deliver(["u"], log[1]!, JSON.stringify({ t: "msg", ...log[1] }));
   const snapshot = JSON.parse(JSON.stringify(session.snapshot())); // as stored: plain data
-  expect(snapshot).toMatchObject({ user: { userId: "u", sessionId: "login-1" }, device: "phone", positions: { c: 2 } });
+  expect(snapshot).toMatchObject({ user: { userId: "u", loginId: "login-1" }, device: "phone", positions: { c: 2 } });
 
   const after = hub();
   const woken = socket("s1");
   const restored = after.restore(woken, snapshot);
-  expect(restored.user).toEqual({ userId: "u", sessionId: "login-1" });
+  expect(restored.user).toEqual({ userId: "u", loginId: "login-1" });
   // 3 missed nothing; 6 comes past a gap: 4 and 5 are read from the store first
   after.deliver(["u"], log[2]!, JSON.stringify({ t: "msg", ...log[2] }));
   after.deliver(["u"], log[5]!, JSON.stringify({ t: "msg", ...log[5] }));

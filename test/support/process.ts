@@ -18,10 +18,12 @@ export interface ServerProcess {
  * Starts main.ts on PORT 0 and waits until it logged its URL and /healthz answers.
  * `dataDir` may be shared between processes: they then share one database file.
  */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, env: Record<string, string | undefined> = {}, timeoutMs = 15_000): Promise<ServerProcess> {
+  // an `undefined` in `env` removes that variable
+  const merged = { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "info", ...FAST_ARGON2, ...env };
   const proc = Bun.spawn([process.execPath, "src/adapter/bun/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "info", ...FAST_ARGON2, ...env },
+    env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>,
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -1,10 +1,9 @@
-// Where the HTTP contract tests run. A target is a running Parley server reachable over plain
-// HTTP; the contract tests only ever `fetch` its `url`, so the same suites can run against every
-// runtime. `PARLEY_TARGETS=bun,workers bun test` picks them (default: bun; `npm test` also runs
-// test/http against workers, which has no realtime before phase 2).
+// Where the contract tests run. A target is a running Parley server reachable over plain HTTP and
+// WebSocket; the contract tests only ever talk to its `url`, so the same suites can run against
+// every runtime. `PARLEY_TARGETS=bun,workers bun test` picks them (default: bun; `npm test` also
+// runs test/http and test/ws against workers, under wrangler dev).
 //
-// Adding a kind (e.g. "workers" under wrangler dev): extend TargetKind and KNOWN_TARGETS, and
-// start it in startTarget on an empty database with JWT_SECRET = TEST_JWT_SECRET (the token tests
+// Adding a kind: extend TargetKind and KNOWN_TARGETS, and start it in startTarget on an empty database with JWT_SECRET = TEST_JWT_SECRET (the token tests
 // forge tokens with it), the default rate limits, and `env` applied on top.
 import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -16,9 +16,10 @@ import { jwtSigner } from "../../src/auth/jwt.ts";
 import { noEvents } from "../../src/core/events.ts";
 import { createServices } from "../../src/core/services.ts";
 import { createApp } from "../../src/http/app.ts";
-import { migrationsFolder } from "../../src/store/libsql.ts";
+import { migrationsFolder } from "../../src/adapter/bun/store.ts";
 import { schema } from "../../src/store/schema.ts";
-import { SqlStore, type SqlDb } from "../../src/store/sql-store.ts";
+import type { SqlDb } from "../../src/store/sql/db.ts";
+import { sqlStore } from "../../src/store/sql-store.ts";
 import { call, register } from "../support/api.ts";
 import { TEST_JWT_SECRET, tempDataDir } from "../support/target.ts";
 import { startWorkers } from "../support/wrangler.ts";
@@ -40,7 +41,7 @@ async function bunOnD1File(): Promise<{ url: string; client: Client; stop(): Pro
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder }); // must find nothing to do
   const services = createServices({
-    store: new SqlStore(db as unknown as SqlDb),
+    store: sqlStore(db as unknown as SqlDb),
     hasher: argon2Hasher({ memoryCost: 65_536, timeCost: 2 }),
     tokens: jwtSigner(TEST_JWT_SECRET),
     events: noEvents,
@@ -90,7 +91,7 @@ describe("one database, Bun and Workers", () => {
   test("on Workers again: Bun's argon2id users log in, their hashes become PBKDF2; Bun's tokens are accepted", async () => {
     const workers = await startWorkers({ persistDir: persist.dir, vars });
     try {
-      // a token Bun signed, for a session Bun stored
+      // a token Bun signed, for a login Bun stored
       const me = await call(workers.url, "GET", "/v1/me", { token: fromBun.accessToken });
       expect(me.status).toBe(200);
       expect(me.body.username).toBe(fromBun.username);

@@ -22,7 +22,7 @@ async function forge(claims: { sub: string; sid: string; iat: number; exp: numbe
     .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 }
 
-const sessionIdOf = (token: string): string => JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid;
+const loginIdOf = (token: string): string => JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid;
 
 for (const kind of targetKinds()) {
   describe(`ws connect [${kind}]`, () => {
@@ -51,7 +51,7 @@ for (const kind of targetKinds()) {
     });
 
     test("an expired token, or one for another audience → close 4001", async () => {
-      const sid = sessionIdOf(alice.accessToken);
+      const sid = loginIdOf(alice.accessToken);
       const now = Math.floor(Date.now() / 1000);
       // control: a forged but valid token is accepted, so the rejections below are about exp/aud
       const valid = await forge({ sub: alice.id, sid, iat: now - 10, exp: now + 600 });

@@ -1,17 +1,20 @@
-// What Bun nodes share: presence, and the bus that carries presence announcements and (with
-// Upstash) every committed event to the other nodes. Without Upstash: this process's memory.
+// What Bun nodes share: presence, and the bus that carries presence announcements, membership
+// changes (each node's member cache drops the list) and (with Upstash) every committed event to
+// the other nodes. Without Upstash: this process's memory.
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
-import type { Store } from "../../core/ports.ts";
+import { MemberCache, syncMemberCache } from "../../core/member-cache.ts";
+import type { ConversationStore } from "../../core/store/conversations.ts";
 import { log } from "../../log.ts";
-import { createBus, createPresence } from "../../presence/index.ts";
+import { createBus } from "../../bus/index.ts";
+import { createPresence } from "../../presence/index.ts";
 import { EventRelay } from "../../realtime/event-relay.ts";
 import type { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 
 const PRESENCE_CHANNEL = "presence";
 
-export async function joinCluster(config: Config, store: Pick<Store, "contactIds">, hub: () => Hub | undefined) {
+export async function joinCluster(config: Config, conversations: ConversationStore, hub: () => Hub | undefined) {
   const upstash = { upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN };
   const onError = (error: unknown) => log("cluster").error("presence/bus backend failed: {error}", { error });
   const presence = createPresence(upstash);
@@ -23,7 +26,7 @@ export async function joinCluster(config: Config, store: Pick<Store, "contactIds
   });
   const tracker = new PresenceTracker({
     presence,
-    contacts: (userId) => store.contactIds(userId),
+    contacts: (userId) => conversations.contactIds(userId),
     announce: (users, text) => bus.publish(PRESENCE_CHANNEL, JSON.stringify({ users, text })),
     liveConnections: () => hub()?.connections() ?? [],
     onError,
@@ -32,17 +35,22 @@ export async function joinCluster(config: Config, store: Pick<Store, "contactIds
   // One node needs no relay: its hub is the only one.
   const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
   await relay?.start();
+  const memberCache = new MemberCache(conversations);
+  const members = await syncMemberCache(memberCache, bus, onError);
   const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
   return {
     presence,
     tracker,
     events: relay ?? local,
+    memberCache,
+    onMembersChanged: (convId: string) => members.changed(convId),
     /** other nodes' events reach this one, later than its own */
     multiNode: relay !== null,
     stop() {
       clearInterval(timer);
       unsubscribe();
       relay?.stop();
+      members.stop();
     },
   };
 }

@@ -1,4 +1,5 @@
 // The Bun runtime: libSQL store, argon2id, the shared Hono app and the realtime hub on Bun.serve.
+import { getConnInfo } from "hono/bun";
 import type { Config } from "../../config.ts";
 import { jwtSigner } from "../../auth/jwt.ts";
 import { createServices } from "../../core/services.ts";
@@ -6,12 +7,12 @@ import { createApp } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import { Hub } from "../../realtime/hub.ts";
-import { defaultLimits } from "../../realtime/session.ts";
-import { openLibsql } from "../../store/libsql.ts";
+import { sessionLimitsFrom } from "../../realtime/limits.ts";
 import { webAssets } from "../../web/build.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
-import { jwtSecret } from "./secret.ts";
+import { jwtSecret } from "./config.ts";
+import { openLibsql } from "./store.ts";
 import { bunWebSocket } from "./websocket.ts";
 
 export interface RunningServer {
@@ -29,30 +30,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
-  const cluster = await joinCluster(config, store, () => hub);
+  const cluster = await joinCluster(config, store.conversations, () => hub);
   const services = createServices({
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
     events: cluster.events,
-    onSessionRevoked: (sessionId) => hub?.kickLogin(sessionId),
+    memberCache: cluster.memberCache,
+    onMembersChanged: cluster.onMembersChanged,
+    onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),
-    limits: {
-      ...defaultLimits,
-      heartbeatMs: config.HEARTBEAT_MS,
-      helloTimeoutMs: config.HELLO_TIMEOUT_MS,
-      framesPerSec: config.WS_FRAMES_PER_SEC,
-      frameBurst: config.WS_FRAME_BURST,
-    },
+    limits: sessionLimitsFrom(config),
     maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
     onConnected: (userId, connectionId) => cluster.tracker.connected(userId, connectionId),
     onDisconnected: (userId, connectionId) => cluster.tracker.disconnected(userId, connectionId),
   });
   const ws = bunWebSocket(hub, {
-    allowedOrigins: config.ALLOWED_ORIGINS,
     maxFrameBytes: config.MAX_FRAME_BYTES,
     maxBufferedBytes: config.MAX_BUFFERED_BYTES,
   });
@@ -60,6 +56,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     services,
     websocket: ws.upgrade,
     rateLimit: authRateLimitsFrom(config),
+    clientIp: (c) => getConnInfo(c).remote.address,
     allowedOrigins: config.ALLOWED_ORIGINS,
     web: webAssets,
   });

@@ -5,49 +5,57 @@ import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
 import type { Connection } from "../../realtime/connection.ts";
 import type { Hub } from "../../realtime/hub.ts";
-import { originAllowed } from "../../realtime/origin.ts";
 import type { Session } from "../../realtime/session.ts";
-import { Outbox } from "./outbox.ts";
+import { WriteBatcher } from "./write-batcher.ts";
 
 export interface BunWebSocketOptions {
-  allowedOrigins?: readonly string[];
   /** largest frame accepted; bigger ones close the socket with 1009 */
   maxFrameBytes: number;
   /**
-   * bytes queued for a socket beyond which it counts as too slow (4008); message delivery
-   * pauses above half of it until the socket drains
+   * bytes that may be queued for a socket (frames waiting for the end of the turn plus what the
+   * socket could not write yet); a frame that does not fit closes it as too slow (4008), and
+   * message delivery pauses above half of it until the socket drains
    */
   maxBufferedBytes: number;
 }
 
 type SocketData = { session?: Session };
 
+/**
+ * UTF-8 length of a frame. A fan-out hands the same text to every member's socket in a row:
+ * the last answer is kept for it.
+ */
+let last = { text: "", bytes: 0 };
+function utf8Length(text: string): number {
+  if (text !== last.text) last = { text, bytes: Buffer.byteLength(text, "utf8") };
+  return last.bytes;
+}
+
 export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
   const upgrade: MiddlewareHandler<AppEnv & { Bindings: Server<SocketData> }> = async (c) => {
-    if (!originAllowed(c.req.header("Origin"), options.allowedOrigins)) {
-      throw new AppError("forbidden", "origin not allowed");
-    }
     if (c.env.upgrade(c.req.raw, { data: {} })) return new Response(null);
     throw new AppError("invalid_request", "expected a WebSocket upgrade");
   };
 
-  const congested = (ws: ServerWebSocket<SocketData>) => outbox.bufferedAmount(ws) > options.maxBufferedBytes / 2;
-  // Frames queued in the outbox count as buffered: once written, delivery waiting on them goes on.
-  const outbox = new Outbox<SocketData>((ws) => {
+  const congested = (ws: ServerWebSocket<SocketData>) => writes.bufferedAmount(ws) > options.maxBufferedBytes / 2;
+  // Frames queued in the write batcher count as buffered: once written, delivery waiting on them goes on.
+  const writes = new WriteBatcher<SocketData>((ws) => {
     if (!congested(ws)) ws.data.session?.drained();
   });
   const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
     id,
     send(text) {
       if (ws.readyState !== WebSocket.OPEN) return false;
-      outbox.send(ws, text);
-      // The no-gap promise needs room: past the limit the socket counts as too slow. Only what
-      // the socket could not take counts; frames queued in the outbox leave at the end of the turn.
-      return ws.getBufferedAmount() <= options.maxBufferedBytes;
+      const bytes = utf8Length(text);
+      // Every byte queued for the socket counts: one that does not fit is refused, never queued.
+      if (writes.bufferedAmount(ws) + bytes > options.maxBufferedBytes) return false;
+      writes.send(ws, text, bytes);
+      return true;
     },
     congested: () => congested(ws),
+    queuedBytes: () => writes.bufferedAmount(ws),
     close: (code, reason) => {
-      outbox.flushSocket(ws);
+      writes.flushSocket(ws);
       ws.close(code, reason);
     },
   });
@@ -66,6 +74,10 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     },
     drain(ws) {
       ws.data.session?.drained();
+    },
+    // A protocol-level ping (which Bun answers itself) is a sign of life like any frame.
+    ping(ws) {
+      ws.data.session?.heard(Date.now());
     },
     close(ws) {
       ws.data.session?.closed();

@@ -6,13 +6,14 @@ import { z } from "zod";
 import { PBKDF2_ITERATIONS } from "../../auth/pbkdf2.ts";
 import { loadConfig, type Config } from "../../config.ts";
 import { randomToken } from "../../core/random.ts";
-import type { Env } from "./env.ts";
 
 /** Settings only the Worker reads (not in src/config.ts). */
 const WorkersOnly = z.object({
   /** PBKDF2 cost of new password hashes; Workers allow at most 100,000. Tests lower it. */
   PBKDF2_ITERATIONS: z.coerce.number().int().min(1).max(PBKDF2_ITERATIONS).default(PBKDF2_ITERATIONS),
 });
+
+export type WorkersOnlyConfig = z.infer<typeof WorkersOnly>;
 
 export interface WorkersConfig {
   config: Config;
@@ -28,7 +29,8 @@ export interface WorkersConfig {
   ephemeralSecret: boolean;
 }
 
-export function loadWorkersConfig(env: Env): WorkersConfig {
+/** From the Worker's `env`: its string bindings are the settings. */
+export function loadWorkersConfig(env: object): WorkersConfig {
   const strings: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === "string") strings[name] = value;
   const config = loadConfig(strings);

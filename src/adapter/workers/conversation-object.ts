@@ -14,11 +14,11 @@ import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
 import { createServices } from "../../core/services.ts";
 import { log } from "../../log.ts";
-import { notificationFrame } from "../../realtime/hub.ts";
-import { msgFrame } from "../../realtime/ordered-delivery.ts";
+import { routeEvent } from "../../realtime/frames.ts";
 import type { MessageBody } from "../../schema/messages.ts";
 import type { Env } from "./env.ts";
 import { outcome, userObject } from "./objects.ts";
+import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
 
 type UserStub = ReturnType<typeof userObject>;
@@ -39,7 +39,7 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export class ConversationObject extends DurableObject<Env> {
+export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   readonly #messages: MessageService;
   /** per user, the last delivery in flight: the next one starts after it */
   readonly #chains = new Map<string, Promise<void>>();
@@ -50,16 +50,22 @@ export class ConversationObject extends DurableObject<Env> {
     this.#messages = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } }).messages;
   }
 
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, origin?: string) {
-    return outcome(() => this.#messages.send(userId, conv, input, origin));
+  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string) {
+    return outcome(async () => {
+      const result = await this.#messages.send(userId, conv, input, sourceConnection);
+      // The sending socket's ack leaves through its stream, at the message's seq (after the
+      // messages of others committed before it): its user object must have the message first.
+      if (sourceConnection !== undefined) await this.#chains.get(userId);
+      return result;
+    });
   }
 
-  markRead(userId: string, conv: string, seq: number, origin?: string) {
-    return outcome(() => this.#messages.markRead(userId, conv, seq, origin));
+  markRead(userId: string, conv: string, seq: number, sourceConnection?: string) {
+    return outcome(() => this.#messages.markRead(userId, conv, seq, sourceConnection));
   }
 
-  markDelivered(userId: string, conv: string, seq: number, origin?: string) {
-    return outcome(() => this.#messages.markDelivered(userId, conv, seq, origin));
+  markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string) {
+    return outcome(() => this.#messages.markDelivered(userId, conv, seq, sourceConnection));
   }
 
   typing(userId: string, conv: string) {
@@ -68,15 +74,12 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */
   #fanOut(event: DomainEvent): void {
-    if (event.type === "message") {
-      const text = msgFrame(event.message);
-      for (const user of event.members) this.#toUser(user, (u) => u.deliver(user, event.message, text, event.origin));
-      return;
+    const routed = routeEvent(event);
+    for (const user of routed.to) {
+      this.#toUser(user, (u) =>
+        routed.kind === "stream" ? u.deliver(user, routed.message, routed.text, routed.sourceConnection) : u.notify(user, routed.text, routed.except),
+      );
     }
-    const text = notificationFrame(event);
-    const except = event.type === "receipt" ? event.origin : undefined;
-    const to = event.type === "typing" ? event.members.filter((m) => m !== event.user) : event.members;
-    for (const user of to) this.#toUser(user, (u) => u.notify(user, text, except));
   }
 
   #toUser(user: string, call: (stub: UserStub) => Promise<unknown>): void {

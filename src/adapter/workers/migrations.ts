@@ -1,15 +1,17 @@
 // The drizzle-kit migrations of drizzle/, applied by the Worker itself: the SQL files are bundled
 // as text (wrangler.toml [[rules]]), because a Worker has no file system for drizzle's migrator.
 // Bookkeeping is drizzle's own: the `__drizzle_migrations` table with the same hash and
-// created_at per migration, so a database that Bun's migrator (src/store/libsql.ts) touched is
+// created_at per migration, so a database that Bun's migrator (src/adapter/bun/store.ts) touched is
 // in the same state to this one, and the other way round.
 import journal from "../../../drizzle/meta/_journal.json";
 import m0000 from "../../../drizzle/0000_init.sql";
-import type { SqlDb } from "../../store/sql-store.ts";
+import m0001 from "../../../drizzle/0001_logins.sql";
+import { sha256Hex } from "../../core/random.ts";
+import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
 
 // A new drizzle/NNNN_*.sql needs a line here; a journal entry without one fails every request.
-const files: Record<string, string> = { "0000_init": m0000 };
+const files: Record<string, string> = { "0000_init": m0000, "0001_logins": m0001 };
 
 export interface Migration {
   tag: string;
@@ -17,11 +19,6 @@ export interface Migration {
   createdAt: number;
   statements: string[];
   hash: string;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export async function bundledMigrations(): Promise<Migration[]> {

@@ -1,12 +1,10 @@
-// Calls between the Worker and its Durable Objects (DO RPC). Only the message of an Error
-// survives the trip, so the domain's AppError (code, details: the HTTP status and the ws error
-// frame depend on them) travels as a value and is thrown again on the caller's side.
+// Calls between the Worker and its Durable Objects (DO RPC, rpc.ts): the stubs, and the domain's
+// AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
+// as a value.
 import { AppError } from "../../core/errors.ts";
 import type { MessageService } from "../../core/messages.ts";
-import type { ErrorCode } from "../../schema/errors.ts";
 import type { Env } from "./env.ts";
-
-export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
+import type { Outcome } from "./rpc.ts";
 
 /** On the object's side: an AppError becomes a value; anything else stays a failure. */
 export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -38,15 +36,15 @@ export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.
  */
 export function remoteMessages(env: Env, reader: Pick<MessageService, "history">): MessageService {
   return {
-    send: (userId, conv, input, origin) => unwrap(conversationObject(env, conv).send(userId, conv, input, origin)),
+    send: (userId, conv, input, sourceConnection) => unwrap(conversationObject(env, conv).send(userId, conv, input, sourceConnection)),
     history: (userId, conv, range) => reader.history(userId, conv, range),
-    markRead: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, origin)),
-    markDelivered: (userId, conv, seq, origin) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, origin)),
+    markRead: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, sourceConnection)),
+    markDelivered: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, sourceConnection)),
     typing: (userId, conv) => unwrap(conversationObject(env, conv).typing(userId, conv)),
   };
 }
 
 /** A revoked login (logout, refresh-token reuse): its sockets, all in the user's object, close 4010. */
-export async function kickLogin(env: Env, sessionId: string, userId: string | undefined): Promise<void> {
-  if (userId) await userObject(env, userId).kickLogin(sessionId);
+export async function kickLogin(env: Env, loginId: string, userId: string | undefined): Promise<void> {
+  if (userId) await userObject(env, userId).kickLogin(loginId);
 }

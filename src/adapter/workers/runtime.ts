@@ -8,7 +8,7 @@ import { noEvents } from "../../core/events.ts";
 import type { ServiceDeps } from "../../core/services.ts";
 import { log, setupLogging } from "../../log.ts";
 import { createSharedPresence } from "../../presence/index.ts";
-import { defaultLimits, type SessionLimits } from "../../realtime/session.ts";
+import { sessionLimitsFrom, type SessionLimits } from "../../realtime/limits.ts";
 import { loadWorkersConfig, type WorkersConfig } from "./config.ts";
 import type { Env } from "./env.ts";
 import { bundledMigrations, migrate } from "./migrations.ts";
@@ -50,13 +50,7 @@ function boot(env: Env): Runtime | Error {
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,
     };
-    const limits: SessionLimits = {
-      ...defaultLimits,
-      heartbeatMs: config.HEARTBEAT_MS,
-      helloTimeoutMs: config.HELLO_TIMEOUT_MS,
-      framesPerSec: config.WS_FRAMES_PER_SEC,
-      frameBurst: config.WS_FRAME_BURST,
-    };
+    const limits = sessionLimitsFrom(config);
     const logging = setupLogging(config.LOG_LEVEL).then(() => {
       if (settings.ephemeralSecret) {
         log("config").warning(

@@ -30,12 +30,12 @@ function perCall<T extends object>(make: () => T): T {
 /** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
 export function workersServices(deps: ServiceDeps, env: Env): Services {
   return {
-    accounts: createServices({ ...deps, onSessionRevoked: (sessionId, userId) => kickLogin(env, sessionId, userId) }).accounts,
+    accounts: createServices({ ...deps, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
     conversations: perCall(() => createServices(deps).conversations),
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
-      store: deps.store,
+      conversations: deps.store.conversations,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
     }),
   };

@@ -1,12 +1,14 @@
 // The database of the Worker: libSQL/Turso over HTTP when DATABASE_URL is set (production, or a
 // database shared with Bun servers), otherwise the D1 binding `DB` (which `wrangler dev` serves
-// locally from a SQLite file, no account needed). Both go through the same SqlStore.
+// locally from a SQLite file, no account needed). Both go through the same SQL store (src/store/sql-store.ts).
 import { createClient } from "@libsql/client/web";
 import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { Config } from "../../config.ts";
 import { schema } from "../../store/schema.ts";
-import { SqlStore, type SqlDb } from "../../store/sql-store.ts";
+import type { Store } from "../../core/store/index.ts";
+import type { SqlDb } from "../../store/sql/db.ts";
+import { sqlStore } from "../../store/sql-store.ts";
 import type { Env } from "./env.ts";
 
 /** D1 refuses statements with more than 100 bound parameters. */
@@ -15,7 +17,7 @@ const D1_MAX_PARAMS = 100;
 export interface OpenedStore {
   kind: "libsql" | "d1";
   db: SqlDb;
-  store: SqlStore;
+  store: Store;
 }
 
 export function openStore(env: Env, config: Config): OpenedStore {
@@ -31,11 +33,11 @@ export function openStore(env: Env, config: Config): OpenedStore {
       concurrency: Number.MAX_SAFE_INTEGER,
     });
     const db = drizzleLibsql(client, { schema }) as unknown as SqlDb;
-    return { kind: "libsql", db, store: new SqlStore(db) };
+    return { kind: "libsql", db, store: sqlStore(db) };
   }
   if (env.DB) {
     const db = drizzleD1(env.DB, { schema }) as unknown as SqlDb;
-    return { kind: "d1", db, store: new SqlStore(db, { maxParams: D1_MAX_PARAMS }) };
+    return { kind: "d1", db, store: sqlStore(db, { maxParams: D1_MAX_PARAMS }) };
   }
   throw new Error("no database: set DATABASE_URL (libSQL/Turso) or bind a D1 database as DB in wrangler.toml");
 }

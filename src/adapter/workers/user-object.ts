@@ -27,17 +27,19 @@
 // runs the sessions' tick, counting those automatic answers as signs of life.
 import { DurableObject } from "cloudflare:workers";
 import type { Message } from "../../schema/messages.ts";
-import type { Accounts } from "../../core/accounts.ts";
 import type { PresenceStatus } from "../../core/presence.ts";
-import { createServices } from "../../core/services.ts";
-import { CloseCode, type Connection } from "../../realtime/connection.ts";
+import { servicesBackend } from "../../realtime/backend.ts";
+import type { Connection } from "../../realtime/connection.ts";
+import { CloseCode } from "../../schema/close-codes.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 import type { RealtimeBackend, Session, SessionSnapshot } from "../../realtime/session.ts";
 import { log } from "../../log.ts";
 import type { Env } from "./env.ts";
-import { OWNER_HEADER, remoteMessages, userObject } from "./objects.ts";
+import { OWNER_HEADER, userObject } from "./objects.ts";
+import type { UserRpc } from "./rpc.ts";
 import { objectRuntime, type Runtime } from "./runtime.ts";
+import { workersServices } from "./services.ts";
 import { closeCode, tooBig } from "./frames.ts";
 
 /** What a socket carries through a hibernation; the runtime allows 2,048 bytes. */
@@ -52,16 +54,15 @@ const ATTACHMENT_BUDGET = 1800;
 /** storage key: when the user's last socket closed */
 const LAST_SEEN = "lastSeen";
 
-/** Sessions revoked recently, remembered to refuse a hello whose check raced the revocation. */
+/** Logins revoked recently, remembered to refuse a hello whose check raced the revocation. */
 const REVOKED_MEMORY = 1000;
 
 export const PING = '{"t":"ping"}';
 export const PONG = '{"t":"pong"}';
 
-export class UserObject extends DurableObject<Env> {
+export class UserObject extends DurableObject<Env> implements UserRpc {
   readonly #rt: Runtime;
   readonly #hub: Hub;
-  readonly #accounts: Accounts;
   readonly #sessions = new Map<WebSocket, Session>();
   readonly #byId = new Map<string, Session>();
   readonly #revoked = new Set<string>();
@@ -82,27 +83,19 @@ export class UserObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#rt = objectRuntime(env);
-    const services = createServices(this.#rt.deps);
-    this.#accounts = services.accounts;
-    const messages = remoteMessages(env, services.messages);
+    // The Worker's services: writes through the conversations' objects, reads per call (so no
+    // member list is cached here: see src/core/member-cache.ts).
+    const services = servicesBackend(workersServices(this.#rt.deps, env), { multiNode: false });
     const backend: RealtimeBackend = {
+      ...services,
       authenticate: async (token) => {
-        const claims = await this.#accounts.authenticate(token);
+        const claims = await services.authenticate(token);
         if (!claims || claims.userId !== this.#owner) return null; // another user's socket has no place here
         // A kick that arrived while the store said "active" wins.
-        return this.#revoked.has(claims.sessionId) ? null : claims;
+        return this.#revoked.has(claims.loginId) ? null : claims;
       },
-      send: async (userId, conv, input, origin) => {
-        const result = await messages.send(userId, conv, input, origin);
-        // The conversation's delivery of it to this object may come after the ack: a gap fill
-        // meanwhile must not echo it back (on Bun the delivery precedes the ack).
-        if (result.created) this.#byId.get(origin)?.delivery.acked(result.message);
-        return result;
-      },
-      history: (userId, conv, range) => messages.history(userId, conv, range),
-      markDelivered: (userId, conv, seq, origin) => messages.markDelivered(userId, conv, seq, origin),
-      markRead: (userId, conv, seq, origin) => messages.markRead(userId, conv, seq, origin),
-      typing: (userId, conv) => messages.typing(userId, conv),
+      // send: the conversation object answers after its delivery of the message reached this
+      // object, so the ack leaves through the socket's stream in seq order.
     };
     const { config } = this.#rt.settings;
     this.#hub = new Hub({
@@ -116,7 +109,7 @@ export class UserObject extends DurableObject<Env> {
     this.#tracker = shared
       ? new PresenceTracker({
           presence: shared,
-          contacts: (userId) => this.#rt.deps.store.contactIds(userId),
+          contacts: (userId) => this.#rt.deps.store.conversations.contactIds(userId),
           announce: (users, text) => this.#tell(users, text),
           liveConnections: () => this.#hub.connections(),
           onError: (error) => log("realtime").warning("presence backend failed: {error}", { error }),
@@ -186,9 +179,9 @@ export class UserObject extends DurableObject<Env> {
 
   // ---- RPC from the conversation objects and the Worker ----------------------------------
 
-  /** A committed message, serialised once by its conversation; `origin` gets no echo. */
-  async deliver(userId: string, message: Message, text: string, origin?: string): Promise<void> {
-    this.#hub.deliver([userId], message, text, origin);
+  /** A committed message, serialised once by its conversation; `sourceConnection` gets no echo. */
+  async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
+    this.#hub.deliver([userId], message, text, sourceConnection);
     for (const [ws, session] of this.#sessions) this.#persist(ws, session);
   }
 
@@ -203,10 +196,10 @@ export class UserObject extends DurableObject<Env> {
     return { userId, online: false, lastSeen: (await this.ctx.storage.get<number>(LAST_SEEN)) ?? null };
   }
 
-  async kickLogin(sessionId: string): Promise<void> {
-    this.#revoked.add(sessionId);
+  async kickLogin(loginId: string): Promise<void> {
+    this.#revoked.add(loginId);
     if (this.#revoked.size > REVOKED_MEMORY) this.#revoked.delete(this.#revoked.values().next().value!);
-    this.#hub.kickLogin(sessionId);
+    this.#hub.kickLogin(loginId);
   }
 
   // ---- sockets ----------------------------------------------------------------------------
@@ -289,7 +282,7 @@ export class UserObject extends DurableObject<Env> {
       const lastSeen = online ? null : Date.now();
       if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
       const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
-      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.contactIds(userId), text));
+      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.conversations.contactIds(userId), text));
       this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
       this.ctx.waitUntil(this.#announcing);
     });

@@ -14,8 +14,7 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../core/errors.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { CloseCode } from "../../realtime/connection.ts";
-import { originAllowed } from "../../realtime/origin.ts";
+import { CloseCode } from "../../schema/close-codes.ts";
 import { Session, type RealtimeBackend } from "../../realtime/session.ts";
 import { ClientFrame } from "../../schema/frames.ts";
 import type { Env } from "./env.ts";
@@ -26,7 +25,6 @@ import type { Runtime } from "./runtime.ts";
 export const workersWebSocket =
   (env: Env, rt: Runtime): MiddlewareHandler<AppEnv> =>
   async (c) => {
-    if (!originAllowed(c.req.header("Origin"), rt.settings.config.ALLOWED_ORIGINS)) throw new AppError("forbidden", "origin not allowed");
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "expected a WebSocket upgrade");
     const token = c.req.query("token");
     if (token === undefined) return proxy(env, rt);

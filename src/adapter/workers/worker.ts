@@ -6,6 +6,7 @@
 //
 // Per isolate (runtime.ts): configuration, the database handle, the hasher, the token signer;
 // here also the Hono app (with its in-memory auth rate limits); per call: see services.ts.
+import { getConnInfo } from "hono/cloudflare-workers";
 import { createApp, type App } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { log } from "../../log.ts";
@@ -33,6 +34,8 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
       websocket: workersWebSocket(env, rt),
       allowedOrigins: config.ALLOWED_ORIGINS,
       rateLimit: authRateLimitsFrom(config),
+      // Cloudflare's edge sets cf-connecting-ip, overwriting whatever the client sent.
+      clientIp: (c) => getConnInfo(c).remote.address,
       web: env.ASSETS && fetchedAssets((request) => env.ASSETS!.fetch(request)),
     }),
   };

@@ -1,5 +1,6 @@
 // /v1/auth/*, /v1/me and /v1/users (PROTOCOL.md "Accounts").
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User, UserList, UserSearchQuery } from "../../schema/accounts.ts";
 import { requireAuth } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
@@ -62,12 +63,19 @@ const searchUsers = createRoute({
   responses: { 200: jsonResponse(UserList, "matching users"), ...errorResponses(400, 401) },
 });
 
+/** A token pair for the client; never cached anywhere on the way. */
+const tokens = <S extends 200 | 201>(c: Context<AppEnv>, auth: AuthResponse, status: S) => {
+  c.set("loggedIn", auth.user);
+  c.header("Cache-Control", "no-store");
+  return c.json(auth, status);
+};
+
 export const accountRoutes = new OpenAPIHono<AppEnv>()
-  .openapi(register, async (c) => c.json(await c.get("services").accounts.register(c.req.valid("json")), 201))
-  .openapi(login, async (c) => c.json(await c.get("services").accounts.login(c.req.valid("json")), 200))
-  .openapi(refresh, async (c) => c.json(await c.get("services").accounts.refresh(c.req.valid("json").refreshToken), 200))
+  .openapi(register, async (c) => tokens(c, await c.get("services").accounts.register(c.req.valid("json")), 201))
+  .openapi(login, async (c) => tokens(c, await c.get("services").accounts.login(c.req.valid("json")), 200))
+  .openapi(refresh, async (c) => tokens(c, await c.get("services").accounts.refresh(c.req.valid("json").refreshToken), 200))
   .openapi(logout, async (c) => {
-    await c.get("services").accounts.logout(c.get("auth").sessionId, c.get("auth").userId);
+    await c.get("services").accounts.logout(c.get("auth").loginId, c.get("auth").userId);
     return c.body(null, 204);
   })
   .openapi(me, async (c) => c.json(await c.get("services").accounts.me(c.get("auth").userId), 200))

@@ -3,7 +3,7 @@
 import type { Redis } from "@upstash/redis";
 import { assertChannel, assertPayload, type EventBus, type Unsubscribe } from "../core/bus.ts";
 import { log } from "../log.ts";
-import { upstashClient, type UpstashConfig } from "./redis.ts";
+import { upstashClient, type UpstashConfig } from "../upstash.ts";
 
 export interface UpstashBusOptions extends UpstashConfig {
   /** every channel starts with it (default "parley:"); tests use a unique one */

@@ -1,6 +1,6 @@
 // What the presence and bus suites share: the Upstash settings (tests against Redis run only when
 // they are set), unique key prefixes, key cleanup and polling.
-import { upstashClient } from "../../src/presence/redis.ts";
+import { upstashClient } from "../../src/upstash.ts";
 
 const url = process.env.UPSTASH_REDIS_REST_URL;
 const token = process.env.UPSTASH_REDIS_REST_TOKEN;

@@ -1,7 +1,7 @@
 // The behaviour every EventBus must have, run against each (bus.test.ts).
 import { describe, expect, test } from "bun:test";
 import { MAX_BUS_PAYLOAD, type EventBus } from "../../src/core/bus.ts";
-import { uid, waitFor } from "./support.ts";
+import { uid, waitFor } from "../support/upstash.ts";
 
 export interface BusBackend {
   /** Two buses on one shared backend, as two server nodes hold them. */

@@ -6,23 +6,23 @@ import type { ServerWebSocket } from "bun";
 
 interface Queued {
   frames: string[];
-  /** characters queued: an estimate of the bytes this socket is about to buffer */
-  size: number;
+  /** UTF-8 bytes of the frames */
+  bytes: number;
 }
 
-export class Outbox<T> {
+export class WriteBatcher<T> {
   readonly #queued = new Map<ServerWebSocket<T>, Queued>();
   #scheduled = false;
 
   /** `flushed` runs after a socket's frames were handed to it (its queue went down). */
   constructor(private readonly flushed: (ws: ServerWebSocket<T>) => void = () => {}) {}
 
-  /** Queues a frame for the socket; written at the end of this event-loop turn. */
-  send(ws: ServerWebSocket<T>, text: string): void {
+  /** Queues a frame of `bytes` (UTF-8) for the socket; written at the end of this event-loop turn. */
+  send(ws: ServerWebSocket<T>, text: string, bytes: number): void {
     let q = this.#queued.get(ws);
-    if (!q) this.#queued.set(ws, (q = { frames: [], size: 0 }));
+    if (!q) this.#queued.set(ws, (q = { frames: [], bytes: 0 }));
     q.frames.push(text);
-    q.size += text.length;
+    q.bytes += bytes;
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.flush());
@@ -31,7 +31,7 @@ export class Outbox<T> {
 
   /** What the socket holds and will hold: its send buffer plus the frames queued here. */
   bufferedAmount(ws: ServerWebSocket<T>): number {
-    return ws.getBufferedAmount() + (this.#queued.get(ws)?.size ?? 0);
+    return ws.getBufferedAmount() + (this.#queued.get(ws)?.bytes ?? 0);
   }
 
   /** Writes the socket's queued frames now (before it closes, so they go out first). */

@@ -1,10 +1,10 @@
 // The event bus in memory, and across two Upstash clients on real Redis (skipped without it).
 import { describe } from "bun:test";
-import { MemoryBus } from "../../src/presence/memory-bus.ts";
-import { upstashClient } from "../../src/presence/redis.ts";
-import { UpstashBus } from "../../src/presence/upstash-bus.ts";
+import { MemoryBus } from "../../src/bus/memory.ts";
+import { upstashClient } from "../../src/upstash.ts";
+import { UpstashBus } from "../../src/bus/upstash.ts";
 import { busSuite } from "./bus-suite.ts";
-import { uniquePrefix, upstash } from "./support.ts";
+import { uniquePrefix, upstash } from "../support/upstash.ts";
 
 describe("bus [memory]", () => {
   let bus = new MemoryBus();

@@ -1,0 +1,16 @@
+// The whole store, one part per concern, for wiring: a runtime opens one and hands each domain
+// class the parts it uses. A feature with data of its own adds its part here (a port file beside
+// these, a file in src/store/sql/).
+import type { ConversationStore } from "./conversations.ts";
+import type { LoginStore } from "./logins.ts";
+import type { MessageLog } from "./message-log.ts";
+import type { ReceiptStore } from "./receipts.ts";
+import type { UserStore } from "./users.ts";
+
+export interface Store {
+  users: UserStore;
+  logins: LoginStore;
+  conversations: ConversationStore;
+  messageLog: MessageLog;
+  receipts: ReceiptStore;
+}

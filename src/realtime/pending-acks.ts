@@ -1,0 +1,88 @@
+// The sends of one connection waiting for their ack. The ack of a committed send leaves through
+// the conversation's stream (OrderedDelivery), at its seq, so that it never arrives after the
+// msg of a later seq: when the committed message reaches the connection, its send is marked
+// `delivered`, and the stream takes its ack when it gets there. A resend, or a message whose
+// delivery never reached the connection, is answered by the send itself.
+import type { Rid } from "../schema/frames.ts";
+import type { Message } from "../schema/messages.ts";
+
+export interface PendingAck {
+  readonly conv: string;
+  readonly rid: Rid;
+  /** the committed message reached this connection's stream, which will answer it */
+  delivered: boolean;
+  /** the stream sent the ack */
+  sent: boolean;
+  /** settles once the stream sent the ack, or handed the send back to answer itself */
+  readonly answered: Promise<void>;
+}
+
+interface Entry extends PendingAck {
+  settle(): void;
+}
+
+const keyOf = (conv: string, clientId: string) => `${conv}\n${clientId}`;
+
+export class PendingAcks {
+  /** conv + clientId → the sends with that clientId, oldest first (a client may repeat one) */
+  readonly #byKey = new Map<string, Entry[]>();
+
+  constructor(private readonly userId: () => string | undefined) {}
+
+  expect(conv: string, clientId: string, rid: Rid): PendingAck {
+    let settle!: () => void;
+    const answered = new Promise<void>((resolve) => (settle = resolve));
+    const entry: Entry = { conv, rid, delivered: false, sent: false, answered, settle };
+    const key = keyOf(conv, clientId);
+    const list = this.#byKey.get(key);
+    if (list) list.push(entry);
+    else this.#byKey.set(key, [entry]);
+    return entry;
+  }
+
+  /** True when `message` is one of this connection's sends still to answer. */
+  has(message: Message): boolean {
+    return message.sender === this.userId() && this.#byKey.has(keyOf(message.conv, message.clientId));
+  }
+
+  /** The committed `message` reached the connection's stream: its send is answered from there. */
+  delivered(message: Message): void {
+    if (message.sender !== this.userId()) return;
+    const entry = this.#byKey.get(keyOf(message.conv, message.clientId))?.find((e) => !e.delivered);
+    if (entry) entry.delivered = true;
+  }
+
+  /** The stream sends the ack of `message`: the send it answers (delivered ones first), if one waits. */
+  take(message: Message): PendingAck | undefined {
+    if (message.sender !== this.userId()) return undefined;
+    const key = keyOf(message.conv, message.clientId);
+    const list = this.#byKey.get(key);
+    if (!list) return undefined;
+    const entry = list.find((e) => e.delivered) ?? list[0]!;
+    entry.sent = true;
+    this.#remove(key, list, entry);
+    return entry;
+  }
+
+  /** Answered by the send itself (or failed): it no longer waits. */
+  forget(pending: PendingAck, clientId: string): void {
+    const key = keyOf(pending.conv, clientId);
+    const list = this.#byKey.get(key);
+    if (list?.includes(pending as Entry)) this.#remove(key, list, pending as Entry);
+  }
+
+  /** The stream of `conv` is gone: its waiting sends are handed back to answer themselves. */
+  handBack(conv: string): void {
+    for (const [key, list] of this.#byKey) {
+      if (list[0]?.conv !== conv) continue;
+      this.#byKey.delete(key);
+      for (const entry of list) entry.settle();
+    }
+  }
+
+  #remove(key: string, list: Entry[], entry: Entry): void {
+    list.splice(list.indexOf(entry), 1);
+    if (list.length === 0) this.#byKey.delete(key);
+    entry.settle();
+  }
+}
