@@ -5,7 +5,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { freePort } from "../../bench/lib/server.ts";
 import type { Message, ParleyClient, SendResult } from "../../src/client/index.ts";
-import { directConversation, register } from "../support/api.ts";
+import { directConversation, fullHistory, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
 import { clientFor, range, record, text, waitUntil, within } from "./helpers.ts";
@@ -23,17 +23,6 @@ async function startChild(port: number, dataDir: string, env: Record<string, str
     return server.proc.exited;
   });
   return server;
-}
-
-async function fullHistory(token: string, base: string, conv: string): Promise<Message[]> {
-  const items: Message[] = [];
-  for (let after = 0; ; ) {
-    const res = await fetch(`${base}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
-    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
-    items.push(...page.items);
-    if (!page.hasMore) return items;
-    after = page.items.at(-1)!.seq;
-  }
 }
 
 test("SIGKILL mid-stream, restart on the same port and data: every send resolves once, log 1..n, receiver in order", async () => {
@@ -91,7 +80,7 @@ test("SIGKILL mid-stream, restart on the same port and data: every send resolves
   expect(new Set(ra.acks.map((x) => x.clientId)).size).toBe(n);
 
   // The log: each clientId exactly once, seqs 1..n, each at the seq its ack named.
-  const history = await fullHistory(alice.accessToken, base, conv);
+  const history = await fullHistory(base, alice.accessToken, conv);
   expect(history.map((m) => m.seq)).toEqual(range(1, n));
   expect(new Set(history.map((m) => m.clientId)).size).toBe(n);
   expect(history.map((m) => m.clientId).sort()).toEqual(range(1, n).map((i) => `cid-${i}`).sort());

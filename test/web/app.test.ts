@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { freePort } from "../../bench/lib/server.ts";
 import type { Message } from "../../src/client/index.ts";
+import { call, fullHistory } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
 import { hasChromium, launch, Person, screenshots, type Shown } from "./browser.ts";
@@ -37,19 +38,14 @@ afterAll(async () => {
   data.remove();
 });
 
-/** The server's log of a conversation, read with a login of its own. */
-async function serverHistory(username: string, conv: string): Promise<Message[]> {
-  const login = await fetch(`${origin}/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const items: Message[] = [];
-  for (let after = 0; ; ) {
-    const res = await fetch(`${origin}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${accessToken}` } });
-    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
-    items.push(...page.items);
-    if (!page.hasMore) return items;
-    after = page.items.at(-1)!.seq;
-  }
+/** An access token of a login of its own (another device of that person). */
+async function accessToken(username: string): Promise<string> {
+  const res = await call(origin, "POST", "/v1/auth/login", { json: { username, password: PASSWORD } });
+  return res.body.accessToken;
 }
+
+/** The server's log of a conversation. */
+const serverHistory = async (username: string, conv: string) => fullHistory(origin, await accessToken(username), conv);
 
 /** What a page shows equals the server's log: each message once, in order. */
 function expectSameAsServer(shown: Shown[], history: Message[]) {
@@ -76,15 +72,10 @@ test.skipIf(!hasChromium)("scrolling back reads older pages until the first mess
 
   // 120 more from Alice's other device (plain HTTP): her page shows them live. Bob reloads while
   // the last ones stream in, so his newest page and the live messages overlap.
-  const login = await fetch(`${origin}/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: usernames.alice, password: PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const token = await accessToken(usernames.alice);
   const sendBulk = async (from: number, to: number) => {
     for (let i = from; i <= to; i++) {
-      const res = await fetch(`${origin}/v1/conversations/${conv}/messages`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ clientId: `bulk-${i}`, body: { type: "text", text: `bulk ${i}` } }),
-      });
+      const res = await call(origin, "POST", `/v1/conversations/${conv}/messages`, { token, json: { clientId: `bulk-${i}`, body: { type: "text", text: `bulk ${i}` } } });
       expect(res.status).toBe(201);
       await Bun.sleep(i > 100 ? 10 : 0);
     }
@@ -170,7 +161,7 @@ test.skipIf(!hasChromium)("log out ends the login on the server; logging in agai
   await alice.page.getByRole("button", { name: "Log out" }).click();
   await alice.page.getByRole("heading", { name: "Log in" }).waitFor();
   expect(await alice.savedLogin()).toBeNull();
-  const refresh = await fetch(`${origin}/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: saved!.refreshToken }) });
+  const refresh = await call(origin, "POST", "/v1/auth/refresh", { json: { refreshToken: saved!.refreshToken } });
   expect(refresh.status).toBe(401);
 
   await alice.logIn(usernames.alice, PASSWORD);
