@@ -12,7 +12,6 @@ import { Typing } from "./model/typing.ts";
 import { Users } from "./model/users.ts";
 import { clearLogin, deviceName, saveLogin, type Login } from "./session.ts";
 
-
 export class Chat {
   readonly me: User;
   readonly client: ParleyClient;
@@ -100,6 +99,7 @@ export class Chat {
     }
     this.connect();
     await this.#loadPresence(this.#peers()).catch(() => {});
+    this.#loadOpen(); // its members are known now
   }
 
   connect(): void {
@@ -129,11 +129,17 @@ export class Chat {
 
   open(conv: string | null): void {
     this.openConv.value = conv;
+    this.#loadOpen();
+    this.readOpen();
+  }
+
+  /** The open conversation's receipts and its members' presence. */
+  #loadOpen(): void {
+    const conv = this.openConv.value;
     if (!conv) return;
     this.receipts.load(conv).catch(() => {});
     const members = this.conversations.members(conv)?.map((m) => m.userId) ?? [];
-    this.presence.load(members).catch(() => {});
-    this.readOpen();
+    this.#loadPresence(members).catch(() => {});
   }
 
   /** Marks the conversation on screen read, up to its newest message, if the page is seen. */
@@ -166,8 +172,7 @@ export class Chat {
   async #caughtUp(): Promise<void> {
     await this.refresh();
     await this.#loadPresence(this.#peers()).catch(() => {});
-    const conv = this.openConv.value;
-    if (conv) await this.receipts.load(conv).catch(() => {});
+    this.#loadOpen();
   }
 
   /**

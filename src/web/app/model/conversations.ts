@@ -1,9 +1,10 @@
 // The conversation list: one summary per conversation (title, last message, unread), most recent
 // activity first, kept live from the message stream; and each conversation's members (for the
-// title of a direct one, presence and receipts), read once per conversation.
+// title of a direct one, and presence), read once per conversation.
 //
 // Later per-user list settings (pinned, muted, archived, mentions) arrive as fields of the
-// summaries: `ordered` is where pinned ones would go first, ListItem's marks where they show.
+// summaries: `ordered` is where pinned ones would go first, ConversationList's ListMarks where
+// they show.
 import { computed, signal } from "@preact/signals";
 import type { Conversation, ConversationSummary, Message, ParleyHttp } from "parley/client";
 

@@ -15,6 +15,8 @@ export class Timeline {
   /** the server has older messages than the first one held */
   readonly hasOlder = signal(true);
   readonly loading = signal(false);
+  /** why the last page could not be read (e.g. not a member), until one can */
+  readonly failed = signal<string | null>(null);
   readonly #bySeq = new Map<number, Message>();
   #opened = false;
 
@@ -60,6 +62,10 @@ export class Timeline {
       const page = await this.api.history(this.conv, { before, limit: PAGE });
       this.add(page.items);
       this.hasOlder.value = (page.items[0]?.seq ?? 1) > 1;
+      this.failed.value = null;
+    } catch (error) {
+      this.failed.value = (error as Error).message;
+      throw error;
     } finally {
       this.loading.value = false;
     }

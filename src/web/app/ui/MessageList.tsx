@@ -39,9 +39,7 @@ export function MessageList({ chat, conv, timeline }: { chat: Chat; conv: string
 
   return (
     <div class="messages" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-label="Messages">
-      <p class="history-edge">
-        {timeline.loading.value ? "Loading older messages…" : timeline.hasOlder.value ? "" : "This is the start of the conversation."}
-      </p>
+      <p class="history-edge">{edge(timeline)}</p>
       <ol>
         {messages.map((m, i) => (
           <MessageItem
@@ -58,6 +56,12 @@ export function MessageList({ chat, conv, timeline }: { chat: Chat; conv: string
       </ol>
     </div>
   );
+}
+
+function edge(timeline: Timeline): string {
+  if (timeline.loading.value) return "Loading older messages…";
+  if (timeline.failed.value) return `Messages could not be read: ${timeline.failed.value}`;
+  return timeline.hasOlder.value ? "" : "This is the start of the conversation.";
 }
 
 const atBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < NEAR;
