@@ -2,13 +2,13 @@
 // CONVS, BATCH, MESSAGES). How many messages per second the embedded store can append at all,
 // in this process, with no sockets, no JSON frames and no auth: the ceiling of any send bench.
 // C conversations, batches of B messages spread over them (the 1:1 bench's batches are ~250
-// over 50 conversations), each batch one appendMessages call = one transaction.
+// over 50 conversations), each batch one appendEntries call = one transaction.
 // Baseline in the same run: the same rows put into the same schema by bun:sqlite's prepared
 // INSERT, one transaction per batch: SQLite's own cost, without seq allocation or idempotency.
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { newId } from "../src/core/random.ts";
-import type { NewMessage } from "../src/core/store/message-log.ts";
+import type { NewEntry } from "../src/core/store/message-log.ts";
 import { openLibsql } from "../src/adapter/bun/store.ts";
 import { tempDir } from "./lib/server.ts";
 import { emit, numFlag, round } from "./lib/stats.ts";
@@ -18,7 +18,7 @@ const batchSize = numFlag("batch", 250);
 const total = numFlag("messages", 100_000);
 const batches = Math.ceil(total / batchSize);
 
-const message = (conv: string, sender: string, n: number): NewMessage => ({
+const message = (conv: string, sender: string, n: number): NewEntry => ({
   id: newId(),
   conv,
   sender,
@@ -48,7 +48,7 @@ async function parley(dir: string): Promise<number> {
       const c = convs[n % convCount]!;
       return message(c.id, c.sender, n++);
     });
-    await store.messageLog.appendMessages(batch);
+    await store.messageLog.appendEntries(batch);
   }
   const seconds = (performance.now() - started) / 1000;
   client.close();
@@ -64,7 +64,7 @@ async function plainSqlite(dir: string): Promise<number> {
   db.run("PRAGMA synchronous = NORMAL");
   const insert = db.prepare("INSERT INTO messages (conv_id, seq, id, sender_id, client_id, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
   const seqs = new Map<string, number>();
-  const commitBatch = db.transaction((rows: NewMessage[]) => {
+  const commitBatch = db.transaction((rows: NewEntry[]) => {
     for (const m of rows) {
       const seq = (seqs.get(m.conv) ?? 0) + 1;
       seqs.set(m.conv, seq);
@@ -90,7 +90,7 @@ const data = tempDir("parley-bench-store-");
 const plainData = tempDir("parley-bench-store-");
 try {
   const msgsPerSec = await parley(data.dir);
-  emit({ bench: "store", target: "parley appendMessages", convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(msgsPerSec), usPerMsg: round(1e6 / msgsPerSec) });
+  emit({ bench: "store", target: "parley appendEntries", convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(msgsPerSec), usPerMsg: round(1e6 / msgsPerSec) });
   const plainPerSec = await plainSqlite(plainData.dir);
   emit({ bench: "store", target: "bun:sqlite prepared INSERT", convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(plainPerSec), usPerMsg: round(1e6 / plainPerSec) });
   emit({ bench: "store", ratio: "parley/bun:sqlite", throughputRatio: round(msgsPerSec / plainPerSec, 3) });

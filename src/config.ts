@@ -32,6 +32,10 @@ export const ConfigSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** requests of one socket answered at once (a send counts until its ack left); more wait */
   WS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
+  /** how long after sending its sender may edit a text entry, seconds */
+  EDIT_WINDOW_S: z.coerce.number().int().min(0).default(172_800),
+  /** how long after sending its sender may recall an entry, seconds (a group's admins: any time) */
+  RECALL_WINDOW_S: z.coerce.number().int().min(0).default(120),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
@@ -62,3 +66,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return parsed.data;
 }
+
+/** The edit and recall windows of the configuration, as the domain takes them. */
+export const entryWindowsFrom = (config: Config) => ({ editMs: config.EDIT_WINDOW_S * 1000, recallMs: config.RECALL_WINDOW_S * 1000 });

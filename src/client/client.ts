@@ -7,7 +7,8 @@
 import type { AuthResponse } from "../schema/accounts.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import { SendFrame, type ServerFrame, type ServerFrameOf } from "../schema/frames.ts";
-import type { Message, MessageBody } from "../schema/messages.ts";
+import type { SendBody } from "../schema/entries.ts";
+import type { Message } from "../schema/messages.ts";
 import { TokenKeeper, type TokenProvider, type TokenReason, type Tokens } from "./auth.ts";
 import { backoffDelay, type BackoffOptions } from "./backoff.ts";
 import { Emitter } from "./emitter.ts";
@@ -59,6 +60,8 @@ export interface ParleyEvents {
   receipt: Omit<ServerFrameOf<"receipt">, "t">;
   typing: Omit<ServerFrameOf<"typing">, "t">;
   presence: Omit<ServerFrameOf<"presence">, "t">;
+  /** this user was added to a conversation; its entries follow as `msg` */
+  conversation: ServerFrameOf<"conversation">["conversation"];
   connected: { user: string; heartbeatMs: number; reconnected: boolean };
   disconnected: { code: number; reason: string; willReconnect: boolean; wasConnected: boolean };
   /** unauthorized/kicked stops, refused sends of restored entries, server errors without a request */
@@ -297,6 +300,8 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         return this.#acked(frame);
       case "error":
         return this.#error(socket, frame);
+      case "conversation":
+        return this.emit("conversation", frame.conversation);
       case "receipt":
       case "typing":
       case "presence": {
@@ -369,7 +374,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
    * reconnects (same clientId); rejects on a definitive refusal. Sending the same clientId while
    * it is pending returns the pending promise.
    */
-  send(conv: string, body: MessageBody, options: { clientId?: string } = {}): Promise<SendResult> {
+  send(conv: string, body: SendBody, options: { clientId?: string } = {}): Promise<SendResult> {
     const clientId = options.clientId ?? crypto.randomUUID();
     const existing = this.#outbox.get(clientId);
     if (existing?.promise) return existing.promise;

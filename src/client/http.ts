@@ -3,8 +3,10 @@
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
-import type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+import type { ConversationChanges, SendBody } from "../schema/entries.ts";
+import type { Message, MessagePage } from "../schema/messages.ts";
 import type { PresenceItem } from "../schema/presence.ts";
+import type { Role } from "../schema/roles.ts";
 import { ParleyError } from "./errors.ts";
 
 export type RegisterInput = z.input<typeof RegisterRequest>;
@@ -67,8 +69,28 @@ export class ParleyHttp {
     return this.#call<MessagePage>("GET", `/v1/conversations/${enc(conv)}/messages${qs ? `?${qs}` : ""}`);
   };
   /** Idempotent per clientId: sending again with the same one returns the original message. */
-  send = (conv: string, body: MessageBody, clientId: string = crypto.randomUUID()) =>
+  send = (conv: string, body: SendBody, clientId: string = crypto.randomUUID()) =>
     this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages`, { clientId, body });
+  /** Each of these is an entry of the log, idempotent per clientId like a send. */
+  edit = (conv: string, seq: number, text: string, clientId: string = crypto.randomUUID()) =>
+    this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages/${seq}/edit`, { clientId, text });
+  recall = (conv: string, seq: number, clientId: string = crypto.randomUUID()) =>
+    this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages/${seq}/recall`, { clientId });
+  /** The reaction entry, or undefined when the reaction already stood so (nothing changed). */
+  react = async (conv: string, seq: number, emoji: string, on: boolean, clientId: string = crypto.randomUUID()) => {
+    const path = `/v1/conversations/${enc(conv)}/messages/${seq}/reactions/${enc(emoji)}?clientId=${enc(clientId)}`;
+    const answer = await this.#call<Message | { changed: false }>(on ? "PUT" : "DELETE", path);
+    return "changed" in answer ? undefined : answer;
+  };
+
+  // Groups: each change is an entry of the log.
+  addMembers = (conv: string, users: string[]) => this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/members`, { users });
+  removeMember = (conv: string, userId: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}/members/${enc(userId)}`);
+  updateMember = (conv: string, userId: string, change: { role?: Role; mutedUntil?: number | null }) =>
+    this.#call<{ items: Message[] }>("PATCH", `/v1/conversations/${enc(conv)}/members/${enc(userId)}`, change);
+  transfer = (conv: string, to: string) => this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/transfer`, { to });
+  updateConversation = (conv: string, changes: ConversationChanges) => this.#call<Message>("PATCH", `/v1/conversations/${enc(conv)}`, changes);
+  dissolve = (conv: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}`);
   markRead = (conv: string, seq: number) =>
     this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
 

@@ -15,6 +15,7 @@ export type { WebSocketLike } from "./socket.ts";
 // The wire shapes, defined once in src/schema.
 export type { AuthResponse, User } from "../schema/accounts.ts";
 export type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
-export type { Message, MessageBody, MessagePage } from "../schema/messages.ts";
+export type { ConversationChanges, EntryBody, SendBody } from "../schema/entries.ts";
+export type { Message, MessagePage } from "../schema/messages.ts";
 export type { ClientFrame, ServerFrame, ServerFrameOf } from "../schema/frames.ts";
 export type { PresenceItem } from "../schema/presence.ts";

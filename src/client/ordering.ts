@@ -2,7 +2,8 @@
 //
 // `cursor` is the highest seq the app holds with nothing missing below it. A message at
 // cursor + 1 is emitted at once; one further ahead is held and the gap is paged in with `sync`;
-// one at or below the cursor is a duplicate and dropped. Messages arrive from `msg` frames, from
+// one at or below the cursor is a duplicate and dropped. Seqs a page skips are not this user's
+// to read (before it joined a group, say): the cursor moves past them. Messages arrive from `msg` frames, from
 // the acks of our own sends and from sync pages, in any mix.
 import type { Message, MessagePage } from "../schema/messages.ts";
 
@@ -96,6 +97,10 @@ export class Ordering {
         const page = await this.deps.sync(conv, stream.cursor, PAGE);
         if (this.#streams.get(conv) !== stream) return; // untracked meanwhile
         for (const m of page.items) if (m.seq > stream.cursor) stream.held.set(m.seq, m);
+        // A page holds everything after the cursor this user may read: seqs it skips are not
+        // this user's (before it joined, say), and the cursor passes them.
+        const next = page.items.find((m) => m.seq > stream.cursor);
+        if (next && next.seq > stream.cursor + 1) stream.cursor = next.seq - 1;
         const before = stream.cursor;
         this.#drain(conv, stream);
         // The store lacks what we wait for (cannot happen for committed messages): stop, the

@@ -2,14 +2,14 @@
 // highest contiguous seq the app holds) and the outbox (sends not acknowledged yet). One storage
 // belongs to one user. Writes for one key are issued in order; an async storage must apply them
 // in that order.
-import type { MessageBody } from "../schema/messages.ts";
+import type { SendBody } from "../schema/entries.ts";
 
 type Awaitable<T> = T | Promise<T>;
 
 export interface PendingSend {
   clientId: string;
   conv: string;
-  body: MessageBody;
+  body: SendBody;
   createdAt: number;
 }
 

@@ -1,7 +1,9 @@
 // Conversations: direct (one per pair) and group (owner/admin/member), listing, lookup.
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import { invalid, notFound } from "./errors.ts";
-import type { MemberCache } from "./member-cache.ts";
+import { requireReader } from "./permissions.ts";
+import type { Roster } from "./roster.ts";
+import type { RosterCache } from "./roster-cache.ts";
 import type { Clock } from "./ports.ts";
 import { newId } from "./random.ts";
 import type { ConversationStore } from "./store/conversations.ts";
@@ -14,7 +16,7 @@ export interface ConversationsDeps {
   conversations: ConversationStore;
   users: UserStore;
   receipts: ReceiptStore;
-  members: MemberCache;
+  rosters: RosterCache;
   clock: Clock;
   /**
    * Told after a conversation's membership changed, so that member lists cached elsewhere (other
@@ -51,23 +53,23 @@ export class Conversations {
     return this.deps.conversations.listConversations(userId);
   }
 
+  /** The conversation as it stands, to its members and former members (404 to anyone else). */
   async get(userId: string, convId: string): Promise<Conversation> {
-    await this.requireMember(userId, convId);
+    requireReader(await this.roster(convId), userId);
     const conv = await this.deps.conversations.conversation(convId);
     if (!conv) throw notFound("conversation");
     return conv;
   }
 
   async receipts(userId: string, convId: string): Promise<ReceiptState> {
-    await this.requireMember(userId, convId);
+    requireReader(await this.roster(convId), userId);
     return this.deps.receipts.receipts(convId);
   }
 
-  /** The member ids of a conversation the user belongs to; 404 otherwise (never its data). */
-  async requireMember(userId: string, convId: string): Promise<string[]> {
-    const members = await this.deps.members.members(convId);
-    if (!members.has(userId)) throw notFound("conversation");
-    return [...members.keys()];
+  /** The conversation's roster, cached; `fresh` reads it again (after a write was refused). */
+  roster(convId: string, options: { fresh?: boolean } = {}): Promise<Roster | null> {
+    if (options.fresh) this.deps.rosters.invalidate(convId);
+    return this.deps.rosters.roster(convId);
   }
 
   /**
@@ -76,7 +78,7 @@ export class Conversations {
    * (onMembersChanged). On Workers such a change runs in the conversation's object, like a send.
    */
   async membersChanged(convId: string): Promise<void> {
-    this.deps.members.invalidate(convId);
+    this.deps.rosters.invalidate(convId);
     await this.deps.onMembersChanged?.(convId);
   }
 

@@ -1,9 +1,12 @@
 // What the domain announces after a change is committed. The realtime layer (one hub per Bun
 // process, or the Durable Objects on Workers) turns these into frames for connected devices.
+import type { Conversation } from "../schema/conversations.ts";
 import type { Message } from "../schema/messages.ts";
 
 export type DomainEvent =
   | { type: "message"; message: Message; members: readonly string[]; sourceConnection?: string }
+  /** members were added: their sockets get the conversation, then its log from `from` */
+  | { type: "joined"; conv: string; users: readonly string[]; conversation: Conversation; from: number }
   | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; sourceConnection?: string }
   | { type: "typing"; conv: string; user: string; members: readonly string[]; sourceConnection?: string };
 

@@ -10,6 +10,8 @@ import { nextTurn } from "./next-turn.ts";
 
 interface Pending<In, Out> {
   item: In;
+  /** committed in a batch of its own (a change that later items must see committed first) */
+  alone: boolean;
   resolve: (out: Out) => void;
   reject: (err: unknown) => void;
 }
@@ -25,9 +27,10 @@ export class GroupCommitter<In, Out> {
     private readonly maxBatch = 1000,
   ) {}
 
-  submit(item: In): Promise<Out> {
+  /** `alone`: commit it in a batch of its own, after everything before it and before anything after. */
+  submit(item: In, alone = false): Promise<Out> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ item, resolve, reject });
+      this.#queue.push({ item, alone, resolve, reject });
       if (!this.#running) {
         this.#running = true;
         void this.#drain();
@@ -37,7 +40,7 @@ export class GroupCommitter<In, Out> {
 
   async #drain(): Promise<void> {
     while ((await nextTurn(), this.#queue.length > 0)) {
-      const batch = this.#queue.splice(0, this.maxBatch);
+      const batch = this.#queue.splice(0, this.#batchSize());
       const items = batch.map((p) => p.item);
       try {
         const results = await this.commit(items);
@@ -48,5 +51,12 @@ export class GroupCommitter<In, Out> {
       }
     }
     this.#running = false;
+  }
+
+  /** The next batch: up to maxBatch items, cut before an item that goes alone (or just that one). */
+  #batchSize(): number {
+    if (this.#queue[0]!.alone) return 1;
+    const alone = this.#queue.findIndex((p, i) => i < this.maxBatch && p.alone);
+    return alone === -1 ? this.maxBatch : alone;
   }
 }

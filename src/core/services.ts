@@ -2,8 +2,10 @@
 import { Accounts } from "./accounts.ts";
 import { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
-import { MemberCache } from "./member-cache.ts";
-import { Messages, type MessageService } from "./messages.ts";
+import { RosterCache } from "./roster-cache.ts";
+import { Groups, type GroupService } from "./groups.ts";
+import { LogWriter } from "./log-writer.ts";
+import { defaultWindows, Messages, type EntryWindows, type MessageService } from "./messages.ts";
 import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
 import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
@@ -20,34 +22,44 @@ export interface ServiceDeps {
   onLoginRevoked?: (loginId: string, userId?: string) => void | Promise<void>;
   /**
    * The member lists' cache, when the runtime must reach it from outside (Bun nodes drop lists
-   * other nodes changed: syncMemberCache); else one of its own.
+   * other nodes changed: syncRosterCache); else one of its own.
    */
-  memberCache?: MemberCache;
+  rosterCache?: RosterCache;
   /** how a membership change reaches the caches of other nodes (see Conversations.membersChanged) */
   onMembersChanged?: (convId: string) => void | Promise<void>;
+  /** how long edits and recalls are allowed (EDIT_WINDOW_S, RECALL_WINDOW_S) */
+  windows?: EntryWindows;
 }
 
 export interface Services {
   accounts: Accounts;
   conversations: Conversations;
   messages: MessageService;
+  groups: GroupService;
   presence?: PresenceQueries;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
   const { store, events } = deps;
-  const members = deps.memberCache ?? new MemberCache(store.conversations);
+  const rosters = deps.rosterCache ?? new RosterCache(store.conversations);
   const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
   const conversations = new Conversations({
     conversations: store.conversations,
     users: store.users,
     receipts: store.receipts,
-    members,
+    rosters,
     clock,
     onMembersChanged: deps.onMembersChanged,
   });
-  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, events, clock });
+  const writer = new LogWriter({
+    log: store.messageLog,
+    events,
+    rosterChanged: (convId) => void conversations.membersChanged(convId).catch(() => {}), // other nodes re-read within maxAgeMs anyway
+  });
+  const windows = deps.windows ?? defaultWindows;
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, writer, events, clock, windows });
+  const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
-  return { accounts, conversations, messages, presence };
+  return { accounts, conversations, messages, groups, presence };
 }

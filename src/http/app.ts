@@ -15,6 +15,8 @@ import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
+import { entryRoutes } from "./routes/entries.ts";
+import { groupRoutes } from "./routes/groups.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { webRoutes, type WebAssets } from "../web/serve.ts";
 
@@ -147,6 +149,8 @@ export function createApp(options: AppOptions) {
   if (options.websocket) app.get("/v1/ws", allowedOriginsOnly(options.allowedOrigins), options.websocket);
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", entryRoutes);
+  app.route("/", groupRoutes);
   app.route("/", presenceRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -15,9 +15,9 @@ export const jsonResponse = <T extends ZodType>(schema: T, description: string) 
 const errorDescriptions = {
   400: "invalid_request: the body or parameters failed validation",
   401: "unauthorized or invalid_credentials",
-  403: "forbidden",
+  403: "forbidden, blocked, muted (details.until), conversation_closed or not_editable",
   404: "not_found (also for conversations the caller is not a member of)",
-  409: "username_taken",
+  409: "username_taken, already_friends, or conflict (the conversation changed meanwhile: retry)",
   413: "payload_too_large",
   429: "rate_limited, with Retry-After",
 } as const;

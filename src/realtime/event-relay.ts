@@ -21,7 +21,7 @@ export class EventRelay implements EventSink {
     this.#unsubscribe = await this.bus.subscribe(CHANNEL, (payload) => {
       const { node, event } = JSON.parse(payload) as { node: string; event: DomainEvent };
       // `sourceConnection` names a connection of the sending node: meaningless here.
-      if (node !== this.#node) this.local.publish({ ...event, sourceConnection: undefined });
+      if (node !== this.#node) this.local.publish("sourceConnection" in event ? { ...event, sourceConnection: undefined } : event);
     });
   }
 

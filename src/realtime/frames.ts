@@ -20,13 +20,16 @@ export const errorFrame = (error: Pick<AppError, "code" | "message" | "details">
 export const presenceFrame = (item: PresenceItem): string => encodeFrame({ t: "presence", ...item });
 
 /**
- * A committed domain event as frames for its recipients: a message goes through every member
+ * A committed domain event as frames for its recipients: an entry goes through every member
  * socket's ordered stream (the connection that sent it gets its ack there instead of the msg);
- * anything else is one frame for the users named, but the connection it came from (`except`).
+ * new members' sockets are told of the conversation and start following it; anything else is one
+ * frame for the users named, but the connection it came from (`except`).
  */
 export type RoutedEvent =
   | { kind: "stream"; message: Message; text: string; to: readonly string[]; sourceConnection?: string }
-  | { kind: "notify"; text: string; to: readonly string[]; except?: string };
+  | { kind: "notify"; text: string; to: readonly string[]; except?: string }
+  /** the users' sockets get `text` (the conversation), then follow its log from `from` */
+  | { kind: "join"; conv: string; text: string; to: readonly string[]; from: number };
 
 export function routeEvent(event: DomainEvent): RoutedEvent {
   switch (event.type) {
@@ -37,6 +40,8 @@ export function routeEvent(event: DomainEvent): RoutedEvent {
       // the reader's other devices are told too; the connection that read is not
       return { kind: "notify", text: encodeFrame({ t: "receipt", conv, user, kind, seq }), to: event.members, except: event.sourceConnection };
     }
+    case "joined":
+      return { kind: "join", conv: event.conv, text: encodeFrame({ t: "conversation", conversation: event.conversation }), to: event.users, from: event.from };
     case "typing":
       return {
         kind: "notify",

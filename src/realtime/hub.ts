@@ -76,14 +76,25 @@ export class Hub implements EventSink {
 
   publish(event: DomainEvent): void {
     const routed = routeEvent(event);
-    if (routed.kind === "stream") this.deliver(routed.to, routed.message, routed.text, routed.sourceConnection);
-    else this.notifyUsers(routed.to, routed.text, routed.except);
+    switch (routed.kind) {
+      case "stream":
+        return this.deliver(routed.to, routed.message, routed.text, routed.sourceConnection);
+      case "notify":
+        return this.notifyUsers(routed.to, routed.text, routed.except);
+      case "join":
+        return this.join(routed.to, routed.conv, routed.text, routed.from);
+    }
   }
 
   /** A committed message, serialised once (`text`), to every socket of the given users. */
   deliver(userIds: Iterable<string>, message: Message, text: string, sourceConnection?: string): void {
     // The sending connection gets its ack instead, at the message's place in its stream.
     this.#each(userIds, undefined, (s) => s.deliver(message, s.id === sourceConnection ? null : text));
+  }
+
+  /** The users were added to `conv`: their sockets get `text` (the conversation), then its log from `from`. */
+  join(userIds: Iterable<string>, conv: string, text: string, from: number): void {
+    this.#each(userIds, undefined, (s) => s.join(conv, text, from));
   }
 
   /** Sends one serialised frame to every socket of the given users (but the `except` connection). */

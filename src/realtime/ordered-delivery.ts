@@ -40,6 +40,8 @@ interface Stream {
   own: Set<number>;
   /** the store must be paged (a resume cursor's backlog, a gap, or held messages dropped) */
   fromStore: boolean;
+  /** the last seq this connection reads (its removal from the conversation); null: no end */
+  endSeq: number | null;
 }
 
 export interface OrderedDeliveryDeps {
@@ -108,8 +110,15 @@ export class OrderedDelivery {
   resume(conv: string, cursor: number): void {
     const stream = this.#stream(conv);
     stream.lastSent = Math.max(stream.lastSent ?? 0, cursor);
+    stream.endSeq = null;
     stream.fromStore = true;
     this.#startFill(conv, stream);
+  }
+
+  /** Nothing of `conv` after `seq` reaches this connection (the user was removed at `seq`). */
+  end(conv: string, seq: number): void {
+    const stream = this.#stream(conv);
+    stream.endSeq = seq;
   }
 
   /**
@@ -119,6 +128,7 @@ export class OrderedDelivery {
   push(message: Message, text: string | null): void {
     const stream = this.#stream(message.conv);
     if (stream.lastSent !== null && message.seq <= stream.lastSent) return; // already sent (a catch-up overtook it)
+    if (stream.endSeq !== null && message.seq > stream.endSeq) return; // after this user's removal
     if (stream.filling) return this.#hold(stream, { message, text });
     if (stream.lastSent !== null && message.seq > stream.lastSent + 1) {
       stream.fromStore = true; // the gap is in the store
@@ -137,7 +147,7 @@ export class OrderedDelivery {
   #stream(conv: string): Stream {
     let stream = this.#streams.get(conv);
     if (!stream) {
-      stream = { lastSent: null, filling: false, held: [], heldBytes: 0, own: new Set(), fromStore: false };
+      stream = { lastSent: null, filling: false, held: [], heldBytes: 0, own: new Set(), fromStore: false, endSeq: null };
       this.#streams.set(conv, stream);
     }
     return stream;
@@ -207,7 +217,10 @@ export class OrderedDelivery {
           let stalled = false;
           for (; next < page.items.length; next++) {
             const m = page.items[next]!;
-            if (m.seq !== (stream.lastSent ?? 0) + 1) continue;
+            if (m.seq <= (stream.lastSent ?? 0)) continue;
+            // A page holds everything after `after` this user may read: seqs it skips are not
+            // this user's to read (before its join, say), and the stream passes them.
+            if (m.seq > (stream.lastSent ?? 0) + 1) stream.lastSent = m.seq - 1;
             const own = stream.own.has(m.seq) || this.deps.isOwn(m);
             if (this.#congested()) {
               stalled = true; // the rest of the page after the socket drained
@@ -246,6 +259,7 @@ export class OrderedDelivery {
       const { message, text } = stream.held[i]!;
       const next = (stream.lastSent ?? 0) + 1;
       if (message.seq < next) continue; // already sent from the store
+      if (stream.endSeq !== null && message.seq > stream.endSeq) continue; // after this user's removal
       if (message.seq > next) {
         result = "gap"; // fetch it from the store
         break;

@@ -11,7 +11,8 @@ import { nextTurn } from "../core/next-turn.ts";
 import type { AccessClaims } from "../core/ports.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import { ClientFrame, type ClientFrameOf, type Rid } from "../schema/frames.ts";
-import { MAX_PAGE_BYTES, type Message, type MessageBody, type MessagePage } from "../schema/messages.ts";
+import type { SendBody } from "../schema/entries.ts";
+import { MAX_PAGE_BYTES, type Message, type MessagePage } from "../schema/messages.ts";
 import type { Connection } from "./connection.ts";
 import { ackFrame, encodeFrame, errorFrame } from "./frames.ts";
 import { Liveness } from "./liveness.ts";
@@ -24,7 +25,7 @@ import { RequestQueue } from "./request-queue.ts";
 /** What a session asks of the domain; on Bun these are the services, on Workers the objects. */
 export interface RealtimeBackend {
   authenticate(token: string): Promise<AccessClaims | null>;
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection: string): Promise<{ message: Message; created: boolean }>;
+  send(userId: string, conv: string, input: { clientId: string; body: SendBody }, sourceConnection: string): Promise<{ message: Message; created: boolean }>;
   history(userId: string, conv: string, range: { after: number; limit: number; maxBytes: number }): Promise<MessagePage>;
   /** Which of these conversations the user may read (hello's cursors are checked at once). */
   readable(userId: string, convs: string[]): Promise<string[]>;
@@ -226,11 +227,20 @@ export class Session {
     else this.#refuse(frame.rid, "too many requests in flight");
   }
 
-  /** A committed message for this user's conversations; `text` null when this connection sent it. */
+  /** A committed entry of this user's conversations; `text` null when this connection sent it. */
   deliver(message: Message, text: string | null): void {
     if (this.#closed) return;
     if (text === null) this.#acks.delivered(message);
     this.delivery.push(message, text);
+    // Its own removal is the last entry of that conversation this user reads.
+    if (message.body.type === "member_removed" && message.body.user === this.user?.userId) this.delivery.end(message.conv, message.seq);
+  }
+
+  /** This user was added to `conv`: the conversation first, then its log from `from`. */
+  join(conv: string, text: string, from: number): void {
+    if (this.#closed) return;
+    this.#reply(text);
+    this.delivery.resume(conv, from - 1);
   }
 
   /** Any other server frame (receipt, typing, presence), already serialised. */

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { HistoryRule } from "./entries.ts";
 import { Message } from "./messages.ts";
-
-export const Role = z.enum(["owner", "admin", "member"]);
-export type Role = z.infer<typeof Role>;
+import { Role } from "./roles.ts";
 
 export const CreateConversationRequest = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("direct"), with: z.string().min(1).max(64) }),
@@ -14,12 +13,23 @@ export const CreateConversationRequest = z.discriminatedUnion("kind", [
 ]);
 export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>;
 
-export const Member = z.object({ userId: z.string(), role: Role });
+export const Member = z.object({
+  userId: z.string(),
+  role: Role,
+  mutedUntil: z.number().int().nullable().meta({ description: "sends refused until then (ms); null: not muted" }),
+});
 export const Conversation = z
   .object({
     id: z.string(),
     kind: z.enum(["direct", "group"]),
     title: z.string().nullable(),
+    topic: z.string().nullable(),
+    avatar: z.string().nullable(),
+    onlyAdminsSend: z.boolean(),
+    history: HistoryRule.meta({ description: "what a new member reads: from its join (since_join) or everything (all)" }),
+    /** dissolved by its owner: readable, never written again */
+    dissolved: z.boolean(),
+    /** the current members (a removed member is not listed) */
     members: z.array(Member),
     lastSeq: z.number().int(),
     createdAt: z.number().int(),

@@ -14,6 +14,8 @@ export const errorStatus = {
   not_found: 404,
   username_taken: 409,
   already_friends: 409,
+  /** the conversation changed between judging a write and committing it: retry */
+  conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

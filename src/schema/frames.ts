@@ -3,7 +3,9 @@
 import { z } from "zod";
 import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
-import { ClientId, MAX_PAGE, Message, MessageBody, Seq } from "./messages.ts";
+import { Conversation } from "./conversations.ts";
+import { SendBody } from "./entries.ts";
+import { ClientId, MAX_PAGE, Message, Seq } from "./messages.ts";
 
 const Rid = z.union([z.string().max(64), z.number()]).optional();
 /** A client frame's request id, echoed on the answer. */
@@ -23,7 +25,7 @@ export const HelloFrame = z.object({
     .pipe(z.record(ConvId, Seq))
     .optional(),
 });
-export const SendFrame = z.object({ t: z.literal("send"), rid: Rid, conv: ConvId, clientId: ClientId, body: MessageBody });
+export const SendFrame = z.object({ t: z.literal("send"), rid: Rid, conv: ConvId, clientId: ClientId, body: SendBody });
 export const SyncFrame = z.object({
   t: z.literal("sync"),
   rid: Rid,
@@ -81,6 +83,8 @@ export const ServerFrame = z.discriminatedUnion("t", [
   }),
   z.object({ t: z.literal("typing"), conv: z.string(), user: z.string() }),
   PresenceItem.extend({ t: z.literal("presence") }),
+  /** the user was added to a conversation: its log follows on this socket */
+  z.object({ t: z.literal("conversation"), conversation: Conversation }),
   z.object({ t: z.literal("pong"), rid: RidOut }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,10 +1,7 @@
+// Entries of a conversation's log as the API shows them ("messages": what the contract calls the
+// message object, whatever the entry's kind), their pages, and sends.
 import { z } from "zod";
-import { chars } from "./text.ts";
-
-export const TextBody = z.object({ type: z.literal("text"), text: chars(1, 16_000) });
-// Further body kinds (attachments, ...) join this union.
-export const MessageBody = z.discriminatedUnion("type", [TextBody]).meta({ id: "MessageBody" });
-export type MessageBody = z.infer<typeof MessageBody>;
+import { Edited, EntryBody, ReactionCount, SendBody } from "./entries.ts";
 
 export const ClientId = z.string().min(1).max(128);
 export const Seq = z.number().int().min(0);
@@ -14,15 +11,21 @@ export const Message = z
     id: z.string(),
     conv: z.string(),
     seq: z.number().int(),
+    /** who acted: the author of a content entry, the editor, the admin who added members, ... */
     sender: z.string(),
     ts: z.number().int(),
     clientId: z.string(),
-    body: MessageBody,
+    body: EntryBody,
+    // The folded state of a content entry at the time of the answer (history pages, sync, resume);
+    // absent on live pushes and on other entries.
+    edited: Edited.optional(),
+    recalled: z.literal(true).optional(),
+    reactions: z.array(ReactionCount).optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof Message>;
 
-export const SendRequest = z.object({ clientId: ClientId, body: MessageBody });
+export const SendRequest = z.object({ clientId: ClientId, body: SendBody });
 
 /** The most items one page of history holds. */
 export const MAX_PAGE = 200;

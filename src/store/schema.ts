@@ -1,6 +1,7 @@
 // The whole database schema, in one place. drizzle-kit generates `drizzle/*.sql` from it;
 // the libSQL store (Bun) and the D1 store (Workers) both run those migrations.
 
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable(
@@ -47,6 +48,13 @@ export const conversations = sqliteTable(
     lastSeq: integer("last_seq").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     lastActivityAt: integer("last_activity_at").notNull(),
+    // Group settings, as the log's conversation_updated entries left them.
+    topic: text("topic"),
+    avatar: text("avatar"),
+    onlyAdminsSend: integer("only_admins_send", { mode: "boolean" }).notNull().default(false),
+    history: text("history", { enum: ["since_join", "all"] }).notNull().default("since_join"),
+    /** the seq of the `dissolved` entry: no write after it */
+    closedSeq: integer("closed_seq"),
   },
   (t) => [uniqueIndex("conversations_direct_key").on(t.directKey)],
 );
@@ -60,6 +68,12 @@ export const members = sqliteTable(
     readSeq: integer("read_seq").notNull().default(0),
     deliveredSeq: integer("delivered_seq").notNull().default(0),
     joinedAt: integer("joined_at").notNull(),
+    /** the seq of the entry that added the member (0: a member since the conversation began) */
+    joinedSeq: integer("joined_seq").notNull().default(0),
+    /** the seq of the entry that removed the member (who still reads up to it); null: a member */
+    removedSeq: integer("removed_seq"),
+    /** sends are refused until then (ms) */
+    mutedUntil: integer("muted_until"),
   },
   (t) => [primaryKey({ columns: [t.convId, t.userId] }), index("members_user").on(t.userId)],
 );
@@ -73,13 +87,35 @@ export const messages = sqliteTable(
     senderId: text("sender_id").notNull(),
     clientId: text("client_id").notNull(),
     ts: integer("ts").notNull(),
-    body: text("body").notNull(), // JSON of the message body, stored as sent
+    body: text("body").notNull(), // JSON of the entry's body, as sent (a recall scrubs it)
+    /** body.type, kept apart for counting content entries (unread) without reading bodies */
+    type: text("type").notNull().default("text"),
+    // The entry an action (edit, recall, reaction) changes.
+    target: integer("target"),
+    // A content entry's folded state, kept as its actions commit (see store/sql/entry-effects.ts).
+    editedText: text("edited_text"),
+    editedTs: integer("edited_ts"),
+    editCount: integer("edit_count").notNull().default(0),
+    recalled: integer("recalled", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.convId, t.seq] }),
     uniqueIndex("messages_client_id").on(t.convId, t.senderId, t.clientId),
     uniqueIndex("messages_id").on(t.id),
+    index("messages_target").on(t.convId, t.target).where(sql`target IS NOT NULL`),
   ],
 );
 
-export const schema = { users, logins, refreshTokens, conversations, members, messages };
+// Who reacts with what to which content entry now: the fold of the log's reaction entries.
+export const reactions = sqliteTable(
+  "reactions",
+  {
+    convId: text("conv_id").notNull(),
+    seq: integer("seq").notNull(),
+    emoji: text("emoji").notNull(),
+    userId: text("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.convId, t.seq, t.emoji, t.userId] })],
+);
+
+export const schema = { users, logins, refreshTokens, conversations, members, messages, reactions };

@@ -51,3 +51,10 @@ test("maxBatch cuts a long queue into batches of at most that size", async () =>
   await Promise.all(Array.from({ length: 7 }, (_, i) => committer.submit(i)));
   expect(sizes).toEqual([3, 3, 1]);
 });
+
+test("an item that goes alone is committed in a batch of its own, in its place", async () => {
+  const batches: string[][] = [];
+  const committer = new GroupCommitter<string, string>(async (items) => (batches.push(items), items));
+  await Promise.all([committer.submit("a"), committer.submit("b"), committer.submit("X", true), committer.submit("c"), committer.submit("Y", true)]);
+  expect(batches).toEqual([["a", "b"], ["X"], ["c"], ["Y"]]);
+});

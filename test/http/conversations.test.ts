@@ -14,14 +14,16 @@ for (const kind of targetKinds()) {
         const before = Date.now();
         const res = await a!.api.post("/v1/conversations", { kind: "direct", with: b!.id });
         expect(res.status).toBe(201);
-        expect(Object.keys(res.body).sort()).toEqual(["createdAt", "id", "kind", "lastSeq", "members", "title"]);
+        expect(Object.keys(res.body).sort()).toEqual(
+          ["avatar", "createdAt", "dissolved", "history", "id", "kind", "lastSeq", "members", "onlyAdminsSend", "title", "topic"],
+        );
         expect(res.body).toMatchObject({ kind: "direct", title: null, lastSeq: 0 });
         expect(typeof res.body.id).toBe("string");
         expect(res.body.createdAt).toBeGreaterThanOrEqual(before - 1000);
         expect(res.body.createdAt).toBeLessThanOrEqual(Date.now() + 1000);
         const members = [...res.body.members].sort((x: { userId: string }, y: { userId: string }) => x.userId.localeCompare(y.userId));
         expect(members.map((m: { userId: string }) => m.userId)).toEqual([a!.id, b!.id].sort());
-        for (const m of members) expect(Object.keys(m).sort()).toEqual(["role", "userId"]);
+        for (const m of members) expect(Object.keys(m).sort()).toEqual(["mutedUntil", "role", "userId"]);
 
         const again = await a!.api.post("/v1/conversations", { kind: "direct", with: b!.id });
         expect(again.status).toBe(200);
@@ -86,7 +88,7 @@ for (const kind of targetKinds()) {
         expect(one.status).toBe(201);
         expect(two.status).toBe(201);
         expect(one.body.id).not.toBe(two.body.id);
-        expect(one.body.members).toEqual([{ userId: owner.id, role: "owner" }]);
+        expect(one.body.members).toEqual([{ userId: owner.id, role: "owner", mutedUntil: null }]);
       });
 
       test.each([

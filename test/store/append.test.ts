@@ -1,8 +1,8 @@
-// The libSQL store's appendMessages on a real embedded database: one transaction numbering a
+// The libSQL store's appendEntries on a real embedded database: one transaction numbering a
 // batch gaplessly, also when its rows travel in several JSON chunks, and clientIds idempotent.
 import { afterAll, expect, test } from "bun:test";
 import { openLibsql } from "../../src/adapter/bun/store.ts";
-import type { NewMessage } from "../../src/core/store/message-log.ts";
+import type { NewEntry } from "../../src/core/store/message-log.ts";
 import { tempDataDir } from "../support/target.ts";
 
 const data = tempDataDir();
@@ -14,9 +14,11 @@ afterAll(() => {
 
 for (const id of ["alice", "bob"]) await store.users.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
 const { id: conv } = await store.conversations.createDirect({ id: "c1", directKey: "alice:bob", createdAt: 0 }, ["alice", "bob"]);
+/** what a member who reads everything asks for */
+const all = { viewer: "alice", readable: { from: 1, to: null } };
 
 // 16,000 characters that JSON escapes (a quote each): ~64 KB per row, so 40 rows need several chunks
-const big = (i: number): NewMessage => ({
+const big = (i: number): NewEntry => ({
   id: `m-${i}`,
   conv,
   sender: i % 2 ? "alice" : "bob",
@@ -27,18 +29,18 @@ const big = (i: number): NewMessage => ({
 
 test("a batch of 40 large messages (several JSON chunks) gets seqs 1..40, bodies as sent", async () => {
   const batch = Array.from({ length: 40 }, (_, i) => big(i + 1));
-  const results = await store.messageLog.appendMessages(batch);
-  expect(results.map((r) => r.message.seq)).toEqual(batch.map((_, i) => i + 1));
-  expect(results.every((r) => r.created)).toBe(true);
-  const page = await store.messageLog.history(conv, { after: 0, limit: 200, maxBytes: 1 << 30 });
+  const results = await store.messageLog.appendEntries(batch);
+  expect(results.map((r) => r!.message.seq)).toEqual(batch.map((_, i) => i + 1));
+  expect(results.every((r) => r!.created)).toBe(true);
+  const page = await store.messageLog.history(conv, { after: 0, limit: 200, maxBytes: 1 << 30, ...all });
   expect(page.items.map((m) => m.body)).toEqual(batch.map((m) => m.body));
   expect((await store.conversations.conversation(conv))!.lastSeq).toBe(40);
 });
 
 test("resent clientIds in a later batch, and a repeat within one batch, yield the stored messages", async () => {
   const again = [big(3), { ...big(41), id: "m-41" }, { ...big(41), id: "m-41-dup" }, big(40)];
-  const results = await store.messageLog.appendMessages(again);
-  expect(results.map((r) => [r.message.seq, r.message.id, r.created])).toEqual([
+  const results = await store.messageLog.appendEntries(again);
+  expect(results.map((r) => [r!.message.seq, r!.message.id, r!.created])).toEqual([
     [3, "m-3", false],
     [41, "m-41", true],
     [41, "m-41", false],
@@ -47,7 +49,8 @@ test("resent clientIds in a later batch, and a repeat within one batch, yield th
   expect((await store.conversations.conversation(conv))!.lastSeq).toBe(41);
 });
 
-test("a message for a conversation that does not exist fails the batch and stores nothing", async () => {
-  await expect(store.messageLog.appendMessages([{ ...big(50), conv: "nope" }])).rejects.toThrow();
-  expect((await store.conversations.conversation(conv))!.lastSeq).toBe(41);
+test("an entry for a conversation that does not exist, or from a non-member, is refused (null) and stores nothing", async () => {
+  const results = await store.messageLog.appendEntries([{ ...big(50), conv: "nope" }, { ...big(51), sender: "mallory" }, big(52)]);
+  expect(results.map((r) => r?.message.seq ?? null)).toEqual([null, null, 42]);
+  expect((await store.conversations.conversation(conv))!.lastSeq).toBe(42);
 });

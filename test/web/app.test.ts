@@ -6,10 +6,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { freePort } from "../../bench/lib/server.ts";
 import type { Message } from "../../src/client/index.ts";
-import { call, fullHistory } from "../support/api.ts";
+import { call, fullHistory, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
-import { hasChromium, launch, Person, screenshots, type Shown } from "./browser.ts";
+import { hasChromium, INJECTION, launch, Person, screenshots, type Shown } from "./browser.ts";
 import { chatFlow, PASSWORD, type Chatting } from "./flow.ts";
 
 if (!hasChromium) console.warn("SKIP web app tests: /usr/bin/chromium is missing (apt-get install -y chromium)");
@@ -153,6 +153,49 @@ test.skipIf(!hasChromium)("the server is killed mid-conversation and restarted: 
   console.log(`web restart test: ${unackedAtKill} of Alice's ${BURST} burst sends were unacknowledged at the kill`);
   for (const person of [alice, bob]) expect(person.problems).toEqual([]);
 }, 45_000);
+
+test.skipIf(!hasChromium)("entries from other devices: a reply, an edit, a reaction, a recall, a rename, a member added", async () => {
+  const { alice, bob, usernames } = chatting!;
+  for (const person of [alice, bob]) {
+    if (person === bob) await bob.page.getByRole("link", { name: "Back to conversations" }).click();
+    await person.page.locator(".conv-item", { hasText: "Team" }).click();
+    await person.opened(`Team ${INJECTION}`);
+  }
+  const conv = convOf(alice);
+  const [a, b] = await Promise.all([accessToken(usernames.alice), accessToken(usernames.bob)]);
+  const hello = (await alice.shown()).find((m) => m.text === "group hello")!;
+  const path = `/v1/conversations/${conv}`;
+  const entry = async (token: string, method: string, to: string, json?: unknown) => {
+    const res = await call(origin, method, path + to, { token, json });
+    expect({ to, status: res.status }).toEqual({ to, status: method === "PATCH" || to === "/members" ? res.status : 201 });
+    return res.body;
+  };
+
+  const reply = await entry(b, "POST", "/messages", { clientId: "reply-1", body: { type: "text", text: "a reply", replyTo: hello.seq } });
+  await alice.page.locator(".msg .quote", { hasText: "group hello" }).waitFor();
+  await entry(a, "POST", `/messages/${hello.seq}/edit`, { clientId: "edit-1", text: `edited ${INJECTION}` });
+  await entry(b, "PUT", `/messages/${hello.seq}/reactions/${encodeURIComponent("👍")}?clientId=react-1`);
+  for (const person of [alice, bob]) {
+    await person.until("the edit", (s) => s.some((m) => m.seq === hello.seq && m.text === `edited ${INJECTION}`));
+    await person.page.locator(`.msg[data-seq="${hello.seq}"] .reactions li`, { hasText: "👍 1" }).waitFor();
+  }
+  await entry(a, "PATCH", "", { title: `Renamed ${INJECTION}` });
+  const carol = await register(origin, { displayName: "Carol" });
+  await entry(a, "POST", "/members", { users: [carol.id] });
+  await entry(b, "POST", `/messages/${reply.seq}/recall`, { clientId: "recall-1" });
+  for (const person of [alice, bob]) {
+    await person.until("the recall", (s) => s.some((m) => m.seq === reply.seq && m.text === "Message recalled"));
+    await person.page.locator(".change", { hasText: `renamed the group to “Renamed ${INJECTION}”` }).waitFor();
+    await person.page.locator(".change", { hasText: "added" }).waitFor();
+    await person.opened(`Renamed ${INJECTION}`); // the title follows the rename
+    // the edits, reactions and recall are folded into their messages, not shown on their own
+    expect((await person.shown()).map((m) => m.seq)).toEqual((await person.shown()).map((m) => m.seq).filter((seq) => seq !== null));
+    expect(await person.injected()).toEqual({ images: 0, ran: null });
+  }
+  await alice.page.locator(".conv-status", { hasText: "3 members" }).waitFor();
+  await shot("entries", alice, bob);
+  for (const person of [alice, bob]) expect(person.problems).toEqual([]);
+}, 30_000);
 
 test.skipIf(!hasChromium)("log out ends the login on the server; logging in again shows the conversations", async () => {
   const { alice, usernames } = chatting!;

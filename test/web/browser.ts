@@ -75,6 +75,8 @@ export class Person {
 
   static async open(browser: Browser, name: string, origin: string, viewport: { width: number; height: number }) {
     const context = await browser.newContext({ viewport });
+    // below the tests' own timeouts, so that a step that never comes fails with its name
+    context.setDefaultTimeout(10_000);
     const person = new Person(name, await context.newPage(), origin);
     await person.page.goto(origin + "/");
     return person;

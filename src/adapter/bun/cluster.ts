@@ -3,7 +3,7 @@
 // the other nodes. Without Upstash: this process's memory.
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
-import { MemberCache, syncMemberCache } from "../../core/member-cache.ts";
+import { RosterCache, syncRosterCache } from "../../core/roster-cache.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
 import { log } from "../../log.ts";
 import { createBus } from "../../bus/index.ts";
@@ -35,14 +35,14 @@ export async function joinCluster(config: Config, conversations: ConversationSto
   // One node needs no relay: its hub is the only one.
   const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
   await relay?.start();
-  const memberCache = new MemberCache(conversations);
-  const members = await syncMemberCache(memberCache, bus, onError);
+  const rosterCache = new RosterCache(conversations);
+  const members = await syncRosterCache(rosterCache, bus, onError);
   const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
   return {
     presence,
     tracker,
     events: relay ?? local,
-    memberCache,
+    rosterCache,
     onMembersChanged: (convId: string) => members.changed(convId),
     /** other nodes' events reach this one, later than its own */
     multiNode: relay !== null,

@@ -1,6 +1,6 @@
 // The Bun runtime: libSQL store, argon2id, the shared Hono app and the realtime hub on Bun.serve.
 import { getConnInfo } from "hono/bun";
-import type { Config } from "../../config.ts";
+import { entryWindowsFrom, type Config } from "../../config.ts";
 import { jwtSigner } from "../../auth/jwt.ts";
 import { createServices } from "../../core/services.ts";
 import { createApp } from "../../http/app.ts";
@@ -32,12 +32,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let hub: Hub | undefined;
   const cluster = await joinCluster(config, store.conversations, () => hub);
   const services = createServices({
+    windows: entryWindowsFrom(config),
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
     events: cluster.events,
-    memberCache: cluster.memberCache,
+    rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });

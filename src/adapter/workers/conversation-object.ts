@@ -15,7 +15,8 @@ import type { MessageService } from "../../core/messages.ts";
 import { createServices } from "../../core/services.ts";
 import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
-import type { MessageBody } from "../../schema/messages.ts";
+import type { GroupService } from "../../core/groups.ts";
+import type { SendBody } from "../../schema/entries.ts";
 import type { Env } from "./env.ts";
 import { outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
@@ -41,16 +42,19 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
 
 export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   readonly #messages: MessageService;
+  readonly #groups: GroupService;
   /** per user, the last delivery in flight: the next one starts after it */
   readonly #chains = new Map<string, Promise<void>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const rt = objectRuntime(env);
-    this.#messages = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } }).messages;
+    const services = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } });
+    this.#messages = services.messages;
+    this.#groups = services.groups;
   }
 
-  send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string) {
+  send(userId: string, conv: string, input: { clientId: string; body: SendBody }, sourceConnection?: string) {
     return outcome(async () => {
       const result = await this.#messages.send(userId, conv, input, sourceConnection);
       // The sending socket's ack leaves through its stream, at the message's seq (after the
@@ -72,13 +76,56 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return outcome(() => this.#messages.typing(userId, conv));
   }
 
+  edit(...args: Parameters<MessageService["edit"]>) {
+    return outcome(() => this.#messages.edit(...args));
+  }
+
+  recall(...args: Parameters<MessageService["recall"]>) {
+    return outcome(() => this.#messages.recall(...args));
+  }
+
+  react(...args: Parameters<MessageService["react"]>) {
+    return outcome(() => this.#messages.react(...args));
+  }
+
+  addMembers(...args: Parameters<GroupService["addMembers"]>) {
+    return outcome(() => this.#groups.addMembers(...args));
+  }
+
+  removeMember(...args: Parameters<GroupService["removeMember"]>) {
+    return outcome(() => this.#groups.removeMember(...args));
+  }
+
+  updateMember(...args: Parameters<GroupService["updateMember"]>) {
+    return outcome(() => this.#groups.updateMember(...args));
+  }
+
+  transfer(...args: Parameters<GroupService["transfer"]>) {
+    return outcome(() => this.#groups.transfer(...args));
+  }
+
+  update(...args: Parameters<GroupService["update"]>) {
+    return outcome(() => this.#groups.update(...args));
+  }
+
+  dissolve(...args: Parameters<GroupService["dissolve"]>) {
+    return outcome(() => this.#groups.dissolve(...args));
+  }
+
   /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */
   #fanOut(event: DomainEvent): void {
     const routed = routeEvent(event);
     for (const user of routed.to) {
-      this.#toUser(user, (u) =>
-        routed.kind === "stream" ? u.deliver(user, routed.message, routed.text, routed.sourceConnection) : u.notify(user, routed.text, routed.except),
-      );
+      this.#toUser(user, (u) => {
+        switch (routed.kind) {
+          case "stream":
+            return u.deliver(user, routed.message, routed.text, routed.sourceConnection);
+          case "notify":
+            return u.notify(user, routed.text, routed.except);
+          case "join":
+            return u.join(user, routed.conv, routed.text, routed.from);
+        }
+      });
     }
   }
 

@@ -2,6 +2,7 @@
 // AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
 // as a value.
 import { AppError } from "../../core/errors.ts";
+import type { GroupService } from "../../core/groups.ts";
 import type { MessageService } from "../../core/messages.ts";
 import type { Env } from "./env.ts";
 import type { Outcome } from "./rpc.ts";
@@ -35,12 +36,29 @@ export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.
  * go to the store directly (`reader`).
  */
 export function remoteMessages(env: Env, reader: Pick<MessageService, "history">): MessageService {
+  const at = (conv: string) => conversationObject(env, conv);
   return {
-    send: (userId, conv, input, sourceConnection) => unwrap(conversationObject(env, conv).send(userId, conv, input, sourceConnection)),
+    send: (userId, conv, input, sourceConnection) => unwrap(at(conv).send(userId, conv, input, sourceConnection)),
+    edit: (userId, conv, target, input) => unwrap(at(conv).edit(userId, conv, target, input)),
+    recall: (userId, conv, target, input) => unwrap(at(conv).recall(userId, conv, target, input)),
+    react: (userId, conv, target, input) => unwrap(at(conv).react(userId, conv, target, input)),
     history: (userId, conv, range) => reader.history(userId, conv, range),
-    markRead: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markRead(userId, conv, seq, sourceConnection)),
-    markDelivered: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, sourceConnection)),
-    typing: (userId, conv) => unwrap(conversationObject(env, conv).typing(userId, conv)),
+    markRead: (userId, conv, seq, sourceConnection) => unwrap(at(conv).markRead(userId, conv, seq, sourceConnection)),
+    markDelivered: (userId, conv, seq, sourceConnection) => unwrap(at(conv).markDelivered(userId, conv, seq, sourceConnection)),
+    typing: (userId, conv) => unwrap(at(conv).typing(userId, conv)),
+  };
+}
+
+/** Group administration, in the conversation's object like every write of its log. */
+export function remoteGroups(env: Env): GroupService {
+  const at = (conv: string) => conversationObject(env, conv);
+  return {
+    addMembers: (userId, conv, input) => unwrap(at(conv).addMembers(userId, conv, input)),
+    removeMember: (userId, conv, target, input) => unwrap(at(conv).removeMember(userId, conv, target, input)),
+    updateMember: (userId, conv, target, input) => unwrap(at(conv).updateMember(userId, conv, target, input)),
+    transfer: (userId, conv, input) => unwrap(at(conv).transfer(userId, conv, input)),
+    update: (userId, conv, input) => unwrap(at(conv).update(userId, conv, input)),
+    dissolve: (userId, conv, input) => unwrap(at(conv).dissolve(userId, conv, input)),
   };
 }
 

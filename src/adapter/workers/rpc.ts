@@ -4,22 +4,23 @@
 // (Outcome) and is thrown again on the caller's side (objects.ts).
 import type { PresenceStatus } from "../../core/presence.ts";
 import type { ErrorCode } from "../../schema/errors.ts";
-import type { Message, MessageBody } from "../../schema/messages.ts";
+import type { GroupService } from "../../core/groups.ts";
+import type { MessageService } from "../../core/messages.ts";
+import type { Message } from "../../schema/messages.ts";
 
 export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
 
-/** One per conversation (conversation-object.ts): the single writer of its log, and its fan-out. */
-export interface ConversationRpc extends Rpc.DurableObjectBranded {
-  send(
-    userId: string,
-    conv: string,
-    input: { clientId: string; body: MessageBody },
-    sourceConnection?: string,
-  ): Promise<Outcome<{ message: Message; created: boolean }>>;
-  markRead(userId: string, conv: string, seq: number, sourceConnection?: string): Promise<Outcome<{ readSeq: number; unread: number }>>;
-  markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string): Promise<Outcome<number>>;
-  typing(userId: string, conv: string): Promise<Outcome<void>>;
-}
+/** A service's methods as RPC: the same arguments, the answer as an Outcome. */
+type Remote<S> = { [K in keyof S]: S[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<Outcome<R>> : never };
+
+/**
+ * One per conversation (conversation-object.ts): the single writer of its log (every write of
+ * MessageService and GroupService), and its fan-out.
+ */
+export interface ConversationRpc
+  extends Rpc.DurableObjectBranded,
+    Remote<Omit<MessageService, "history">>,
+    Remote<GroupService> {}
 
 /** One per user (user-object.ts): that user's sockets; WebSocket upgrades arrive by fetch(). */
 export interface UserRpc extends Rpc.DurableObjectBranded {
@@ -27,6 +28,8 @@ export interface UserRpc extends Rpc.DurableObjectBranded {
   deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void>;
   /** A receipt, typing or presence frame; `except` is the connection that caused it. */
   notify(userId: string, text: string, except?: string): Promise<void>;
+  /** The user was added to `conv`: its sockets get `text` (the conversation), then the log from `from`. */
+  join(userId: string, conv: string, text: string, from: number): Promise<void>;
   /** GET /v1/presence, for this object's user. */
   presence(userId: string): Promise<PresenceStatus>;
   /** A revoked login: its sockets close (4010), and a hello racing the revocation is refused. */

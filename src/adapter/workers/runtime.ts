@@ -9,6 +9,7 @@ import type { ServiceDeps } from "../../core/services.ts";
 import { log, setupLogging } from "../../log.ts";
 import { createSharedPresence } from "../../presence/index.ts";
 import { sessionLimitsFrom, type SessionLimits } from "../../realtime/limits.ts";
+import { entryWindowsFrom } from "../../config.ts";
 import { loadWorkersConfig, type WorkersConfig } from "./config.ts";
 import type { Env } from "./env.ts";
 import { bundledMigrations, migrate } from "./migrations.ts";
@@ -46,6 +47,7 @@ function boot(env: Env): Runtime | Error {
       hasher: workersHasher(settings.pbkdf2Iterations),
       tokens: jwtSigner(settings.jwtSecret, config.ACCESS_TOKEN_TTL),
       events: noEvents,
+      windows: entryWindowsFrom(config),
       // Upstash when both UPSTASH_REDIS_REST_* are set: the presence Bun nodes use, shared with
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,

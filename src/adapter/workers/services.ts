@@ -14,7 +14,7 @@
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
-import { kickLogin, remoteMessages, userObject } from "./objects.ts";
+import { kickLogin, remoteGroups, remoteMessages, userObject } from "./objects.ts";
 
 /** An object whose every property access is served by a fresh instance from `make`. */
 function perCall<T extends object>(make: () => T): T {
@@ -33,6 +33,7 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     accounts: createServices({ ...deps, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
     conversations: perCall(() => createServices(deps).conversations),
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
+    groups: remoteGroups(env),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
       conversations: deps.store.conversations,

@@ -36,8 +36,33 @@ export function openStore(env: Env, config: Config): OpenedStore {
     return { kind: "libsql", db, store: sqlStore(db) };
   }
   if (env.DB) {
-    const db = drizzleD1(env.DB, { schema }) as unknown as SqlDb;
+    const db = withD1Batch(drizzleD1(env.DB, { schema }) as unknown as SqlDb, env.DB);
     return { kind: "d1", db, store: sqlStore(db, { maxParams: D1_MAX_PARAMS }) };
   }
   throw new Error("no database: set DATABASE_URL (libSQL/Turso) or bind a D1 database as DB in wrangler.toml");
+}
+
+type BatchItems = Parameters<SqlDb["batch"]>[0];
+interface Prepared {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(result: unknown, isFromBatch: boolean): unknown;
+}
+
+/**
+ * drizzle's D1 batch, but every statement prepared by D1 itself: drizzle's binds a statement that
+ * raw queries (`db.all(sql)`, `db.run(sql)`) with parameters do not have, and fails on them.
+ * The results are mapped by each query exactly as drizzle's batch does.
+ */
+function withD1Batch(db: SqlDb, d1: D1Database): SqlDb {
+  const batch = async (items: BatchItems) => {
+    const prepared = items.map((item) => (item as unknown as { _prepare(): Prepared })._prepare());
+    const results = await d1.batch(
+      prepared.map((p) => {
+        const { sql, params } = p.getQuery();
+        return d1.prepare(sql).bind(...params);
+      }),
+    );
+    return results.map((result, i) => prepared[i]!.mapResult(result, true));
+  };
+  return Object.assign(db, { batch }) as SqlDb;
 }

@@ -84,7 +84,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     super(ctx, env);
     this.#rt = objectRuntime(env);
     // The Worker's services: writes through the conversations' objects, reads per call (so no
-    // member list is cached here: see src/core/member-cache.ts).
+    // member list is cached here: see src/core/roster-cache.ts).
     const services = servicesBackend(workersServices(this.#rt.deps, env), { multiNode: false });
     const backend: RealtimeBackend = {
       ...services,
@@ -188,6 +188,11 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   /** A receipt or typing frame; `except` is the connection that caused it. */
   async notify(userId: string, text: string, except?: string): Promise<void> {
     this.#hub.notifyUsers([userId], text, except);
+  }
+
+  /** The user was added to `conv`: the conversation, then its log from `from`. */
+  async join(userId: string, conv: string, text: string, from: number): Promise<void> {
+    this.#hub.join([userId], conv, text, from);
   }
 
   /** GET /v1/presence, for this object's user. */

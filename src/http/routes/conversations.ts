@@ -3,12 +3,12 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { Conversation, ConversationList, CreateConversationRequest, ReceiptState } from "../../schema/conversations.ts";
 import { HistoryQuery, Message, MessagePage, ReadRequest, ReadResponse, SendRequest } from "../../schema/messages.ts";
+import { ConvParams } from "../../schema/requests.ts";
 import { requireAuth } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { bearer, errorResponses, jsonBody, jsonResponse } from "../openapi.ts";
 
 const common = { security: bearer, middleware: requireAuth };
-const ConvParams = z.object({ id: z.string().min(1).max(64) });
 
 const create = createRoute({
   ...common,

@@ -1,10 +1,13 @@
 // The conversation directory on drizzle: conversations, their members and roles, each member's
 // list. Every multi-statement write is one `batch`, i.e. one transaction.
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { ConversationStore } from "../../core/store/conversations.ts";
-import type { Conversation, ConversationSummary, Role } from "../../schema/conversations.ts";
+import type { Conversation, ConversationSummary } from "../../schema/conversations.ts";
+import type { Role } from "../../schema/roles.ts";
 import { conversations, members, messages } from "../schema.ts";
 import { batchOf, chunks, jsonChunks, type SqlDb } from "./db.ts";
+import type { Roster } from "../../core/roster.ts";
+import { CONTENT_TYPES_SQL } from "./entry-effects.ts";
 import { toMessage } from "./message-log.ts";
 
 /** bound parameters per row of a multi-row `members` insert (one per column) */
@@ -24,11 +27,9 @@ export class SqlConversationStore implements ConversationStore {
         .values({ id: conv.id, kind: "direct", directKey: conv.directKey, createdAt: conv.createdAt, lastActivityAt: conv.createdAt })
         .onConflictDoNothing(),
       ...userIds.map((userId) =>
-        this.db
-          .insert(members) // (conv_id, user_id, role, read_seq, delivered_seq, joined_at)
-          .select(sql`SELECT ${conversations.id}, ${userId}, 'member', 0, 0, ${conv.createdAt} FROM ${conversations}
-            WHERE ${conversations.directKey} = ${conv.directKey}`)
-          .onConflictDoNothing(),
+        this.db.run(sql`INSERT INTO ${members} (conv_id, user_id, role, joined_at)
+          SELECT ${conversations.id}, ${userId}, 'member', ${conv.createdAt} FROM ${conversations}
+          WHERE ${conversations.directKey} = ${conv.directKey} ON CONFLICT DO NOTHING`),
       ),
       this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.directKey, conv.directKey)),
     ])) as [unknown, unknown, unknown, { id: string }[]];
@@ -50,13 +51,54 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   async conversation(id: string): Promise<Conversation | null> {
-    const [conv, memberRows] = (await this.db.batch([
+    const [conv, rows] = await this.#read(id);
+    if (!conv) return null;
+    const current = rows.filter((m) => m.removedSeq === null);
+    return {
+      id: conv.id,
+      kind: conv.kind,
+      title: conv.title,
+      topic: conv.topic,
+      avatar: conv.avatar,
+      onlyAdminsSend: conv.onlyAdminsSend,
+      history: conv.history,
+      dissolved: conv.closedSeq !== null,
+      members: current.map((m) => ({ userId: m.userId, role: m.role, mutedUntil: m.mutedUntil })),
+      lastSeq: conv.lastSeq,
+      createdAt: conv.createdAt,
+    };
+  }
+
+  async roster(id: string): Promise<Roster | null> {
+    const [conv, rows] = await this.#read(id);
+    if (!conv) return null;
+    const roster: Roster = {
+      id,
+      kind: conv.kind,
+      title: conv.title,
+      topic: conv.topic,
+      avatar: conv.avatar,
+      createdAt: conv.createdAt,
+      closedSeq: conv.closedSeq,
+      onlyAdminsSend: conv.onlyAdminsSend,
+      history: conv.history,
+      members: new Map(),
+      former: new Map(),
+    };
+    for (const m of rows) {
+      if (m.removedSeq === null) roster.members.set(m.userId, { role: m.role, joinedSeq: m.joinedSeq, mutedUntil: m.mutedUntil });
+      else roster.former.set(m.userId, { joinedSeq: m.joinedSeq, removedSeq: m.removedSeq });
+    }
+    return roster;
+  }
+
+  /** The conversation's row and every member's, current and former, in the order they joined. */
+  async #read(id: string): Promise<[typeof conversations.$inferSelect | undefined, (typeof members.$inferSelect)[]]> {
+    const [convs, rows] = (await this.db.batch([
       this.db.select().from(conversations).where(eq(conversations.id, id)),
-      this.db.select({ userId: members.userId, role: members.role }).from(members).where(eq(members.convId, id)).orderBy(asc(members.joinedAt)),
-    ])) as [(typeof conversations.$inferSelect)[], { userId: string; role: Role }[]];
-    const c = conv[0];
-    if (!c) return null;
-    return { id: c.id, kind: c.kind, title: c.title, members: memberRows, lastSeq: c.lastSeq, createdAt: c.createdAt };
+      this.db.select().from(members).where(eq(members.convId, id)).orderBy(asc(members.joinedAt), asc(members.userId)),
+    ])) as [(typeof conversations.$inferSelect)[], (typeof members.$inferSelect)[]];
+    return [convs[0], rows];
   }
 
   async memberOf(userId: string, convIds: string[]): Promise<string[]> {
@@ -76,8 +118,10 @@ export class SqlConversationStore implements ConversationStore {
       .select({
         conv: conversations,
         readSeq: members.readSeq,
+        // content entries of others after the read marker (and before a removal)
         unread: sql<number>`(SELECT count(*) FROM ${messages} m
-          WHERE m.conv_id = ${conversations.id} AND m.seq > ${members.readSeq} AND m.sender_id <> ${userId})`,
+          WHERE m.conv_id = ${conversations.id} AND m.seq > ${members.readSeq} AND m.sender_id <> ${userId}
+            AND m.type IN ${CONTENT_TYPES_SQL} AND (${members.removedSeq} IS NULL OR m.seq <= ${members.removedSeq}))`,
         last: messages,
       })
       .from(members)
@@ -92,7 +136,7 @@ export class SqlConversationStore implements ConversationStore {
       lastSeq: r.conv.lastSeq,
       readSeq: r.readSeq,
       unread: Number(r.unread),
-      lastMessage: r.last ? toMessage(r.last) : null,
+      lastMessage: r.last ? toMessage(r.last, {}) : null,
     }));
   }
 
@@ -102,7 +146,14 @@ export class SqlConversationStore implements ConversationStore {
       .from(members)
       .where(
         and(
-          inArray(members.convId, this.db.select({ convId: members.convId }).from(members).where(eq(members.userId, userId))),
+          inArray(
+            members.convId,
+            this.db
+              .select({ convId: members.convId })
+              .from(members)
+              .where(and(eq(members.userId, userId), isNull(members.removedSeq))),
+          ),
+          isNull(members.removedSeq),
           sql`${members.userId} <> ${userId}`,
         ),
       );

@@ -1,54 +1,70 @@
-// Each conversation's message log on drizzle: the batched, gapless append and history pages.
-import { and, asc, desc, eq, getTableColumns, gt, lt, sql } from "drizzle-orm";
-import type { MessageLog, NewMessage } from "../../core/store/message-log.ts";
-import type { Message, MessageBody, MessagePage } from "../../schema/messages.ts";
-import { conversations, messages } from "../schema.ts";
+// Each conversation's log on drizzle: the batched, gapless append of entries (with the effects of
+// actions and membership changes, entry-effects.ts) and history pages with the folded state.
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
+import type { Appended, MessageLog, NewEntry } from "../../core/store/message-log.ts";
+import type { ReadableRange } from "../../core/roster.ts";
+import type { EntryBody } from "../../schema/entries.ts";
+import type { Message, MessagePage } from "../../schema/messages.ts";
+import { conversations, messages, reactions } from "../schema.ts";
 import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
+import { effectsOf, guardOf, writerGuard } from "./entry-effects.ts";
 
 type MessageRow = typeof messages.$inferSelect;
+type Reactions = Message["reactions"];
 
-export const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  conv: r.convId,
-  seq: r.seq,
-  sender: r.senderId,
-  ts: r.ts,
-  clientId: r.clientId,
-  body: JSON.parse(r.body) as MessageBody,
-});
+/** An entry as the API shows it; content entries carry their folded state (`folded`). */
+export function toMessage(r: MessageRow, folded?: { reactions?: Reactions }): Message {
+  const message: Message = {
+    id: r.id,
+    conv: r.convId,
+    seq: r.seq,
+    sender: r.senderId,
+    ts: r.ts,
+    clientId: r.clientId,
+    body: JSON.parse(r.body) as EntryBody,
+  };
+  if (!folded) return message;
+  if (r.recalled) message.recalled = true;
+  else if (r.editCount > 0) message.edited = { text: r.editedText!, ts: r.editedTs!, count: r.editCount };
+  if (folded.reactions?.length) message.reactions = folded.reactions;
+  return message;
+}
 
 export class SqlMessageLog implements MessageLog {
   constructor(private readonly db: SqlDb) {}
 
-  async appendMessages(batch: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {
+  async appendEntries(batch: NewEntry[]): Promise<Appended[]> {
     // Set-based, so a batch of any size costs a handful of statements, in ONE write transaction:
-    // insert the messages whose (conv, sender, clientId) is not stored yet, numbered on from their
-    // conversation's highest seq in batch order, returning the seqs taken; move last_seq up to
-    // the new highest. The seq is taken under the write lock, so processes sharing the file
-    // never collide. The rows travel as one JSON parameter (json_each), so the SQL text is the
-    // same for every batch and D1's limit of 100 parameters does not cut batches into pieces.
-    const keyOf = (m: NewMessage) => `${m.conv}\n${m.sender}\n${m.clientId}`;
+    // insert the entries whose (conv, sender, clientId) is not stored yet, numbered on from their
+    // conversation's highest seq in batch order, returning the seqs taken; apply an action's or a
+    // membership change's effects; move last_seq up to the new highest. The seq is taken under the
+    // write lock, so processes sharing the file never collide. The rows travel as one JSON
+    // parameter (json_each), so the SQL text is the same for every batch of messages and D1's
+    // limit of 100 parameters does not cut batches into pieces.
+    const keyOf = (m: NewEntry) => `${m.conv}\n${m.sender}\n${m.clientId}`;
     // A clientId repeated within the batch: the first one counts, as if sent one after the other.
-    const first = new Map<string, NewMessage>();
+    const first = new Map<string, NewEntry>();
     for (const m of batch) if (!first.has(keyOf(m))) first.set(keyOf(m), m);
     const firsts = [...first.values()];
-    const inserts = jsonChunks(firsts.map((m) => [m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body)])).map((rows) =>
-      // (conv_id, seq, id, sender_id, client_id, ts, body); the highest seq sees earlier chunks' rows.
-      // Without ON CONFLICT: a clash would fail the batch rather than leave a gap in seq.
-      this.db
-        .insert(messages)
-        .select(sql`SELECT v.conv,
+    // An action or membership change comes alone (LogWriter): its own guard and effects.
+    const single = firsts.length === 1 ? firsts[0]! : undefined;
+    const guard = single ? sql`${writerGuard} AND ${guardOf(single)}` : writerGuard;
+    const rows = firsts.map((m) => [m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body), m.body.type, "target" in m.body ? m.body.target : null]);
+    const inserts = jsonChunks(rows).map((part) =>
+      // The highest seq sees earlier chunks' rows. Without ON CONFLICT: a clash would fail the
+      // batch rather than leave a gap in seq.
+      this.db.all<{ id: string; seq: number }>(sql`INSERT INTO ${messages} (conv_id, seq, id, sender_id, client_id, ts, body, type, target)
+        SELECT v.conv,
           coalesce((SELECT m.seq FROM ${messages} m WHERE m.conv_id = v.conv ORDER BY m.seq DESC LIMIT 1), 0)
             + row_number() OVER (PARTITION BY v.conv ORDER BY v.i),
-          v.id, v.sender, v.client_id, v.ts, v.body
-        FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender,
-            value ->> 3 AS client_id, value ->> 4 AS ts, value ->> 5 AS body FROM json_each(${rows})) v
-        WHERE EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.conv)
-          AND NOT EXISTS (SELECT 1 FROM ${messages} m
-            WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)`)
-        .returning({ id: messages.id, seq: messages.seq }),
+          v.id, v.sender, v.client_id, v.ts, v.body, v.type, v.target
+        FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender, value ->> 3 AS client_id,
+            value ->> 4 AS ts, value ->> 5 AS body, value ->> 6 AS type, value ->> 7 AS target FROM json_each(${part})) v
+        WHERE ${guard}
+          AND NOT EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)
+        RETURNING id, seq`),
     );
-    // The conversation's newest message (by the primary key's order, one index step).
+    // The conversation's newest entry (by the primary key's order, one index step).
     const latest = (column: "seq" | "ts") =>
       sql`(SELECT m.${sql.raw(column)} FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1)`;
     const advance = this.db
@@ -60,10 +76,11 @@ export class SqlMessageLog implements MessageLog {
           sql`${latest("seq")} > last_seq`,
         ),
       );
-    const results = await this.db.batch(batchOf([...inserts, advance]));
-    const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, r.seq]));
-    // Not inserted: sent before with that clientId (a resend), or the conversation is gone.
-    // Stored messages do not change, so reading them after the commit is as good as inside it.
+    const effects = single ? effectsOf(this.db, single) : [];
+    const results = await this.db.batch(batchOf([...inserts, ...effects, advance]));
+    const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, Number(r.seq)]));
+    // Not inserted: sent before with that clientId (a resend), or refused by a guard.
+    // Stored entries do not change but for their folded state, which an answer does not carry.
     const earlier = await this.#stored(firsts.filter((m) => !seqOf.has(m.id)));
     return batch.map((m) => {
       const sent = first.get(keyOf(m))!;
@@ -74,13 +91,26 @@ export class SqlMessageLog implements MessageLog {
         return { message: { id, conv, seq, sender, ts, clientId, body }, created: sent === m };
       }
       const row = earlier.get(keyOf(m));
-      if (!row) throw new Error(`conversation ${m.conv} vanished during send`);
-      return { message: toMessage(row), created: false };
+      return row ? { message: toMessage(row), created: false } : null;
     });
   }
 
-  /** The stored messages of these (conv, sender, clientId) keys, by key. */
-  async #stored(keys: NewMessage[]): Promise<Map<string, MessageRow>> {
+  async entry(convId: string, seq: number): Promise<Message | null> {
+    const row = await this.db.select().from(messages).where(and(eq(messages.convId, convId), eq(messages.seq, seq))).get();
+    return row ? toMessage(row, {}) : null;
+  }
+
+  async hasReacted(convId: string, seq: number, userId: string, emoji: string): Promise<boolean> {
+    const row = await this.db
+      .select({ seq: reactions.seq })
+      .from(reactions)
+      .where(and(eq(reactions.convId, convId), eq(reactions.seq, seq), eq(reactions.emoji, emoji), eq(reactions.userId, userId)))
+      .get();
+    return row !== undefined;
+  }
+
+  /** The stored entries of these (conv, sender, clientId) keys, by key. */
+  async #stored(keys: NewEntry[]): Promise<Map<string, MessageRow>> {
     const found = new Map<string, MessageRow>();
     for (const part of jsonChunks(keys.map((m) => [m.conv, m.sender, m.clientId]))) {
       const rows = await this.db
@@ -92,11 +122,15 @@ export class SqlMessageLog implements MessageLog {
     return found;
   }
 
-  async history(convId: string, range: { after?: number; before?: number; limit: number; maxBytes: number }): Promise<MessagePage> {
-    const { after, before, limit, maxBytes } = range;
+  async history(
+    convId: string,
+    range: { after?: number; before?: number; limit: number; maxBytes: number; viewer: string; readable: ReadableRange },
+  ): Promise<MessagePage> {
+    const { after, before, limit, maxBytes, viewer, readable } = range;
     // `after` walks forward; `before`, or neither (the newest page), walks back and returns ascending.
     const forward = after !== undefined;
     const bound = forward ? gt(messages.seq, after) : before === undefined ? undefined : lt(messages.seq, before);
+    const visible = and(gte(messages.seq, readable.from), readable.to === null ? undefined : lte(messages.seq, readable.to));
     const order = forward ? asc : desc;
     // Bytes are counted inside SQLite (a running sum of the bodies in walking order), so no more
     // than one page's bodies, plus the row after it (hasMore), ever reach this process.
@@ -110,7 +144,7 @@ export class SqlMessageLog implements MessageLog {
         rank: sql<number>`row_number() OVER (${walk})`.as("rank"),
       })
       .from(messages)
-      .where(and(eq(messages.convId, convId), bound))
+      .where(and(eq(messages.convId, convId), bound, visible))
       .orderBy(order(messages.seq))
       .limit(limit + 1)
       .as("walked");
@@ -122,8 +156,35 @@ export class SqlMessageLog implements MessageLog {
     // Rows while the page stays within maxBytes (the first one always); any row left over: hasMore.
     let n = 0;
     while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= maxBytes)) n++;
-    const items = rows.slice(0, n).map(toMessage);
+    const page = rows.slice(0, n);
+    const counts = await this.#reactions(convId, viewer, page.filter((r) => !r.recalled && r.type !== "edit").map((r) => r.seq));
+    const items = page.map((r) => toMessage(r, isContent(r) ? { reactions: counts.get(r.seq) } : undefined));
     return { items: forward ? items : items.reverse(), hasMore: rows.length > n };
   }
 
+  /** Per entry of `seqs`: each emoji with its count, and whether the viewer is among them. */
+  async #reactions(convId: string, viewer: string, seqs: number[]): Promise<Map<number, NonNullable<Reactions>>> {
+    const bySeq = new Map<number, NonNullable<Reactions>>();
+    if (seqs.length === 0) return bySeq;
+    const rows = await this.db
+      .select({
+        seq: reactions.seq,
+        emoji: reactions.emoji,
+        count: sql<number>`count(*)`,
+        me: sql<number>`max(${reactions.userId} = ${viewer})`,
+      })
+      .from(reactions)
+      .where(and(eq(reactions.convId, convId), sql`${reactions.seq} IN (SELECT value FROM json_each(${JSON.stringify(seqs)}))`))
+      .groupBy(reactions.seq, reactions.emoji)
+      .orderBy(reactions.seq, desc(sql`count(*)`), reactions.emoji);
+    for (const r of rows) {
+      const list = bySeq.get(r.seq) ?? [];
+      list.push({ emoji: r.emoji, count: Number(r.count), me: Number(r.me) === 1 });
+      bySeq.set(r.seq, list);
+    }
+    return bySeq;
+  }
 }
+
+const CONTENT = new Set(["text", "recalled"]);
+const isContent = (r: MessageRow) => CONTENT.has(r.type);

@@ -4,6 +4,7 @@
 import { computed, signal } from "@preact/signals";
 import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type User } from "parley/client";
 import { Conversations } from "./model/conversations.ts";
+import { isAction, isContent } from "./model/entries.ts";
 import { OutgoingMessages } from "./model/outgoing.ts";
 import { PresenceBook } from "./model/presence.ts";
 import { Receipts } from "./model/receipts.ts";
@@ -66,6 +67,11 @@ export class Chat {
     }));
     on(this.client.on("typing", (t) => t.user !== this.me.id && this.typing.typing(t.conv, t.user)));
     on(this.client.on("presence", (p) => this.presence.set(p)));
+    // added to a group while connected: its entries follow
+    on(this.client.on("conversation", (c) => {
+      this.added(c);
+      void this.refresh(); // with its last entry
+    }));
     on(this.client.on("state", (state) => (this.connection.value = state)));
     on(this.client.on("connected", ({ reconnected }) => {
       this.everConnected.value = true;
@@ -159,13 +165,21 @@ export class Chat {
     this.client.send(conv, entry.body, { clientId: entry.clientId }).catch((error: ParleyError) => this.outgoing.failed(entry.clientId, error.message));
   }
 
-  #received(message: Message): void {
-    const beingRead = message.conv === this.openConv.value && document.visibilityState === "visible";
-    this.#timelines.get(message.conv)?.add([message]);
-    if (!this.conversations.received(message, beingRead)) void this.refresh();
-    if (message.sender === this.me.id) return this.outgoing.arrived(message.clientId);
-    this.typing.sent(message.conv, message.sender);
+  #received(entry: Message): void {
+    const beingRead = entry.conv === this.openConv.value && document.visibilityState === "visible";
+    this.#timelines.get(entry.conv)?.add([entry]);
+    if (!this.conversations.received(entry, beingRead)) void this.refresh();
+    if (!isContent(entry) && !isAction(entry)) this.#changed(entry.conv);
+    if (entry.sender === this.me.id) return this.outgoing.arrived(entry.clientId);
+    if (isContent(entry)) this.typing.sent(entry.conv, entry.sender);
     if (beingRead) this.readOpen();
+  }
+
+  /** Members or the conversation itself changed: its title (the list), members and receipts. */
+  #changed(conv: string): void {
+    void this.refresh();
+    this.conversations.membersChanged(conv).catch(() => {});
+    if (conv === this.openConv.value) this.receipts.load(conv).catch(() => {});
   }
 
   /** After a reconnect: what the socket does not replay (list counts, presence, receipts). */

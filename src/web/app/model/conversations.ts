@@ -7,6 +7,7 @@
 // they show.
 import { computed, signal } from "@preact/signals";
 import type { Conversation, ConversationSummary, Message, ParleyHttp } from "parley/client";
+import { isContent } from "./entries.ts";
 
 type Member = Conversation["members"][number];
 
@@ -67,6 +68,12 @@ export class Conversations {
     this.#members.value = { ...this.#members.value, ...Object.fromEntries(loaded.filter((c) => c !== null).map((c) => [c.id, c.members])) };
   }
 
+  /** Its members changed (an entry said so): read them again. */
+  async membersChanged(id: string): Promise<void> {
+    const conversation = await this.api.conversation(id);
+    this.#members.value = { ...this.#members.value, [id]: conversation.members };
+  }
+
   /** A conversation this user just created or opened: at the top, members known. */
   added(conversation: Conversation): void {
     this.#members.value = { ...this.#members.value, [conversation.id]: conversation.members };
@@ -77,22 +84,23 @@ export class Conversations {
   }
 
   /**
-   * The next message of a conversation (each comes once, in order): new preview and lastSeq,
-   * one more unread unless it is ours or being read, and the conversation moves to the top.
+   * The next entry of a conversation (each comes once, in order): new preview and lastSeq, one
+   * more unread if it is someone else's message not being read, and the conversation moves to
+   * the top.
    * False for a conversation not in the list (someone started it with us): reload the list.
    */
   received(message: Message, beingRead: boolean): boolean {
     const item = this.#items.value[message.conv];
     if (!item) return false;
     if (message.seq <= item.lastSeq) return true; // the list was read after it: already counted
-    const fromOther = message.sender !== this.me;
+    const unread = message.sender !== this.me && isContent(message);
     this.#items.value = {
       ...this.#items.value,
       [item.id]: {
         ...item,
         lastSeq: Math.max(item.lastSeq, message.seq),
         lastMessage: message,
-        unread: fromOther && !beingRead ? item.unread + 1 : item.unread,
+        unread: unread && !beingRead ? item.unread + 1 : item.unread,
       },
     };
     this.#order.value = [item.id, ...this.#order.value.filter((id) => id !== item.id)];

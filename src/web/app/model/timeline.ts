@@ -1,43 +1,48 @@
-// One conversation's messages as the app holds them: pages of history read over HTTP (the
-// newest when the conversation opens, older ones as the reader scrolls back) merged with the
-// live stream, keyed by seq, so an overlap of the two can never show a message twice.
+// One conversation's log as the app holds it: pages of history read over HTTP (the newest when
+// the conversation opens, older ones as the reader scrolls back) merged with the live stream,
+// keyed by seq, so an overlap of the two can never show an entry twice.
 //
-// Entries that change other entries (edits, recalls, reactions: PROTOCOL.md v1.1) would be
-// folded into their targets here, in `add`.
-import { signal } from "@preact/signals";
+// What shows: content entries with their folded state (edited text, recalled, reactions) and
+// conversation changes; actions only through their targets. History pages come folded by the
+// server; a live action makes its target be read again, folded, rather than folded here, so
+// the app never has to agree with the server on how.
+import { computed, signal } from "@preact/signals";
 import type { Message, ParleyHttp } from "parley/client";
+import { isAction, targetOf } from "./entries.ts";
 
 const PAGE = 50;
 
 export class Timeline {
-  /** ascending seq, no duplicates */
-  readonly messages = signal<Message[]>([]);
-  /** the server has older messages than the first one held */
+  readonly #entries = signal<ReadonlyMap<number, Message>>(new Map());
+  /** what shows, ascending seq, no duplicates */
+  readonly messages = computed(() => [...this.#entries.value.values()].filter((m) => !isAction(m)).sort((a, b) => a.seq - b.seq));
+  /** the server has older entries than the first one held */
   readonly hasOlder = signal(true);
   readonly loading = signal(false);
   /** why the last page could not be read (e.g. not a member), until one can */
   readonly failed = signal<string | null>(null);
-  readonly #bySeq = new Map<number, Message>();
   #opened = false;
+  /** targets being read again, and whether another action came for them meanwhile */
+  readonly #refolding = new Map<number, boolean>();
 
   constructor(
     private readonly api: ParleyHttp,
     readonly conv: string,
   ) {}
 
-  add(messages: readonly Message[]): void {
-    let changed = false;
-    for (const m of messages) {
-      if (this.#bySeq.has(m.seq)) continue;
-      this.#bySeq.set(m.seq, m);
-      changed = true;
+  add(entries: readonly Message[], replace = false): void {
+    const next = new Map(this.#entries.value);
+    for (const m of entries) if (replace || !next.has(m.seq)) next.set(m.seq, m);
+    if (next.size !== this.#entries.value.size || replace) this.#entries.value = next;
+    for (const m of entries) {
+      const target = targetOf(m);
+      if (!replace && isAction(m) && target !== undefined && next.has(target)) void this.#refold(target);
     }
-    if (changed) this.messages.value = [...this.#bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
   /**
    * The newest page, the first time the conversation is shown. It is read after this timeline
-   * started taking the live stream, so it reaches every message the stream brought before: the
+   * started taking the live stream, so it reaches every entry the stream brought before: the
    * two leave no hole between them.
    */
   async open(): Promise<void> {
@@ -49,10 +54,10 @@ export class Timeline {
     });
   }
 
-  /** The page before the oldest message held (scrolling back). */
+  /** The page before the oldest entry held (scrolling back). */
   async older(): Promise<void> {
-    const first = this.messages.value[0]?.seq;
-    if (!this.hasOlder.value || this.loading.value || first === undefined) return;
+    const first = Math.min(...this.#entries.value.keys());
+    if (!this.hasOlder.value || this.loading.value || !Number.isFinite(first)) return;
     await this.#page(first);
   }
 
@@ -68,6 +73,22 @@ export class Timeline {
       throw error;
     } finally {
       this.loading.value = false;
+    }
+  }
+
+  /** Reads `seq` again with its folded state; one read at a time per target, again if needed. */
+  async #refold(seq: number): Promise<void> {
+    if (this.#refolding.has(seq)) return void this.#refolding.set(seq, true);
+    this.#refolding.set(seq, false);
+    try {
+      const { items } = await this.api.history(this.conv, { after: seq - 1, limit: 1 });
+      if (items[0]?.seq === seq) this.add(items, true);
+    } catch {
+      // stays as it was; the next action on it or a reopen reads it again
+    } finally {
+      const again = this.#refolding.get(seq);
+      this.#refolding.delete(seq);
+      if (again) void this.#refold(seq);
     }
   }
 }

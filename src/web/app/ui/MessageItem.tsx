@@ -1,9 +1,10 @@
-// One message: its sender (in groups, for others' messages), body, time, and for our own the
-// ticks. A pending one (not committed yet) shows the same way, with its state.
+// One message (a content entry): its sender (in groups, for others' messages), content, time,
+// and for our own the ticks. A pending one (not committed yet) shows the same way, with its
+// state.
 import type { Message } from "parley/client";
 import type { Chat } from "../chat.ts";
 import type { Outgoing } from "../model/outgoing.ts";
-import { Body } from "./bodies.tsx";
+import { Content, Sending } from "./bodies.tsx";
 import { clock, fullTime } from "./format.ts";
 import { Ticks } from "./Ticks.tsx";
 
@@ -13,9 +14,11 @@ interface Props {
   group: boolean;
   /** the one before is from the same sender: no name again */
   sameSender: boolean;
+  /** the message this one replies to, when held */
+  quoted?: Message;
 }
 
-export function MessageItem({ chat, message, group, sameSender }: Props) {
+export function MessageItem({ chat, message, group, sameSender, quoted }: Props) {
   const mine = message.sender === chat.me.id;
   const name = mine ? "You" : chat.users.name(message.sender);
   const receipt = mine ? chat.receipts.of(message.conv, message.seq, message.sender) : null;
@@ -23,7 +26,7 @@ export function MessageItem({ chat, message, group, sameSender }: Props) {
     <li class={mine ? "msg mine" : "msg"} data-seq={message.seq} data-client-id={message.clientId}>
       {group && !mine && !sameSender ? <span class="sender">{name}</span> : <span class="sr-only">{name}:</span>}
       <div class="bubble">
-        <Body body={message.body} />
+        <Content entry={message} quoted={quoted} />
         <span class="meta">
           <time dateTime={new Date(message.ts).toISOString()} title={fullTime(message.ts)}>{clock(message.ts)}</time>
           {receipt && <Ticks receipt={receipt} group={group} />}
@@ -38,7 +41,7 @@ export function PendingItem({ chat, entry }: { chat: Chat; entry: Outgoing }) {
     <li class="msg mine pending" data-client-id={entry.clientId}>
       <span class="sr-only">You:</span>
       <div class="bubble">
-        <Body body={entry.body} />
+        <Sending body={entry.body} />
         <span class="meta">
           <Ticks receipt={null} group={false} failed={entry.error !== undefined} />
         </span>

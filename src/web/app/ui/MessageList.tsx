@@ -1,9 +1,11 @@
-// The messages of one conversation, oldest at the top. It opens at the bottom, stays there as
+// The messages of one conversation (and its changes, as lines of their own), oldest at the top. It opens at the bottom, stays there as
 // messages arrive (unless the reader scrolled up), and reads older pages as the reader nears the
 // top, keeping what is on screen in place. A screen reader hears new messages (role="log").
 import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Chat } from "../chat.ts";
 import type { Timeline } from "../model/timeline.ts";
+import { isContent } from "../model/entries.ts";
+import { ChangeLine } from "./bodies.tsx";
 import { MessageItem, PendingItem } from "./MessageItem.tsx";
 
 /** Within this many pixels of an edge counts as being there. */
@@ -14,6 +16,7 @@ export function MessageList({ chat, conv, timeline }: { chat: Chat; conv: string
   const last = useRef({ first: undefined as number | undefined, height: 0, atBottom: true });
   const messages = timeline.messages.value;
   const shown = new Set(messages.map((m) => m.clientId));
+  const bySeq = new Map(messages.map((m) => [m.seq, m]));
   const pending = chat.outgoing.of(conv).filter((o) => !shown.has(o.clientId));
   const group = chat.conversations.get(conv)?.kind === "group";
   const first = messages[0]?.seq;
@@ -41,15 +44,20 @@ export function MessageList({ chat, conv, timeline }: { chat: Chat; conv: string
     <div class="messages" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-label="Messages">
       <p class="history-edge">{edge(timeline)}</p>
       <ol>
-        {messages.map((m, i) => (
-          <MessageItem
-            key={m.seq}
-            chat={chat}
-            message={m}
-            group={group}
-            sameSender={messages[i - 1]?.sender === m.sender}
-          />
-        ))}
+        {messages.map((m, i) =>
+          isContent(m) ? (
+            <MessageItem
+              key={m.seq}
+              chat={chat}
+              message={m}
+              group={group}
+              sameSender={messages[i - 1]?.sender === m.sender && isContent(messages[i - 1]!)}
+              quoted={m.body.type === "text" && m.body.replyTo !== undefined ? bySeq.get(m.body.replyTo) : undefined}
+            />
+          ) : (
+            <ChangeLine key={m.seq} chat={chat} entry={m} />
+          ),
+        )}
         {pending.map((o) => (
           <PendingItem key={o.clientId} chat={chat} entry={o} />
         ))}

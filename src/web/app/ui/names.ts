@@ -1,6 +1,7 @@
-// How conversations and senders are named on screen (always rendered as text, never as HTML).
+// How conversations, people and entries are named on screen (always rendered as text).
 import type { Message } from "parley/client";
 import type { Chat } from "../chat.ts";
+import { describeChange } from "../model/entries.ts";
 
 export function conversationTitle(chat: Chat, conv: string): string {
   const item = chat.conversations.get(conv);
@@ -9,10 +10,13 @@ export function conversationTitle(chat: Chat, conv: string): string {
   return peer ? chat.users.name(peer) : "Direct chat";
 }
 
-/** "You: hi", "Alice: hi" in groups, "hi" from the other one of a direct chat. */
-export function preview(chat: Chat, message: Message | null, group: boolean): string {
-  if (!message) return "No messages yet";
-  const text = message.body.type === "text" ? message.body.text : "Message";
-  if (message.sender === chat.me.id) return `You: ${text}`;
-  return group ? `${chat.users.name(message.sender)}: ${text}` : text;
+/** "You: hi", "Alice: hi" in groups, "hi" from the other one of a direct chat; changes in words. */
+export function preview(chat: Chat, entry: Message | null, group: boolean): string {
+  if (!entry) return "No messages yet";
+  const mine = entry.sender === chat.me.id;
+  const actor = mine ? "You" : chat.users.name(entry.sender);
+  if (entry.body.type !== "text") return describeChange(entry.body, actor, (user) => (user === chat.me.id ? "you" : chat.users.name(user)));
+  const text = entry.edited?.text ?? entry.body.text;
+  if (mine) return `You: ${text}`;
+  return group ? `${actor}: ${text}` : text;
 }

@@ -1,10 +1,10 @@
-// The member lists' cache on a real embedded database: one read per conversation, dropped on a
+// The rosters' cache on a real embedded database: one read per conversation, dropped on a
 // membership change (here, on another node through the bus too), read again when old.
 import { afterAll, expect, test } from "bun:test";
 import { openLibsql } from "../../src/adapter/bun/store.ts";
 import { MemoryBus } from "../../src/bus/memory.ts";
 import { Conversations } from "../../src/core/conversations.ts";
-import { MemberCache, syncMemberCache } from "../../src/core/member-cache.ts";
+import { RosterCache, syncRosterCache } from "../../src/core/roster-cache.ts";
 import { systemClock } from "../../src/core/ports.ts";
 import type { ConversationStore } from "../../src/core/store/conversations.ts";
 import { tempDataDir } from "../support/target.ts";
@@ -30,32 +30,32 @@ function counted(): { store: ConversationStore; reads: string[]; failNext(): voi
   const reads: string[] = [];
   let fail = false;
   const conversations: ConversationStore = Object.create(store.conversations);
-  conversations.conversation = async (id) => {
+  conversations.roster = async (id) => {
     reads.push(id);
     if (fail) {
       fail = false;
       throw new Error("store down");
     }
-    return store.conversations.conversation(id);
+    return store.conversations.roster(id);
   };
   return { store: conversations, reads, failNext: () => void (fail = true) };
 }
 
-const ids = async (cache: MemberCache, conv: string) => [...(await cache.members(conv)).keys()].sort();
+const ids = async (cache: RosterCache, conv: string) => [...((await cache.roster(conv))?.members.keys() ?? [])].sort();
 
 test("one store read per conversation, shared by concurrent callers; roles as stored", async () => {
   const { store: conversations, reads } = counted();
-  const cache = new MemberCache(conversations);
-  const [a, b] = await Promise.all([cache.members("g1"), cache.members("g1")]);
+  const cache = new RosterCache(conversations);
+  const [a, b] = await Promise.all([cache.roster("g1"), cache.roster("g1")]);
   expect(a).toBe(b);
-  expect(await cache.members("g1")).toEqual(new Map([["ann", "owner"]]));
-  expect((await cache.members("nope")).size).toBe(0);
+  expect((await cache.roster("g1"))!.members).toEqual(new Map([["ann", { role: "owner", joinedSeq: 0, mutedUntil: null }]]));
+  expect(await cache.roster("nope")).toBeNull();
   expect(reads).toEqual(["g1", "nope"]);
 });
 
 test("invalidate: the next call reads the change", async () => {
   const { store: conversations, reads } = counted();
-  const cache = new MemberCache(conversations);
+  const cache = new RosterCache(conversations);
   expect(await ids(cache, "g2")).toEqual(["ann"]);
   await addMember("g2", "bob");
   expect(await ids(cache, "g2")).toEqual(["ann"]); // cached: the change is not seen yet
@@ -67,23 +67,23 @@ test("invalidate: the next call reads the change", async () => {
 test("a list older than maxAgeMs is read again (a lost notice stays stale no longer)", async () => {
   let now = 1_000;
   const { store: conversations, reads } = counted();
-  const cache = new MemberCache(conversations, { maxAgeMs: 500, now: () => now });
-  await cache.members("g1");
+  const cache = new RosterCache(conversations, { maxAgeMs: 500, now: () => now });
+  await cache.roster("g1");
   now += 499;
-  await cache.members("g1");
+  await cache.roster("g1");
   now += 1;
-  await cache.members("g1");
+  await cache.roster("g1");
   expect(reads).toEqual(["g1", "g1"]);
 });
 
 test("maxEntries: the oldest list makes room; a failed read is not kept", async () => {
   const { store: conversations, reads, failNext } = counted();
-  const cache = new MemberCache(conversations, { maxEntries: 2 });
-  for (const conv of ["g1", "g2", "g3", "g2", "g3", "g1"]) await cache.members(conv);
+  const cache = new RosterCache(conversations, { maxEntries: 2 });
+  for (const conv of ["g1", "g2", "g3", "g2", "g3", "g1"]) await cache.roster(conv);
   expect(reads).toEqual(["g1", "g2", "g3", "g1"]);
   failNext();
-  await expect(cache.members("g4")).rejects.toThrow("store down");
-  expect((await cache.members("g4")).size).toBe(0);
+  await expect(cache.roster("g4")).rejects.toThrow("store down");
+  expect(await cache.roster("g4")).toBeNull();
   expect(reads.slice(4)).toEqual(["g4", "g4"]);
 });
 
@@ -91,15 +91,15 @@ test("membersChanged on one node drops the list on that node at once and on the 
   const bus = new MemoryBus(); // one process: both nodes on the same bus
   const nodes = await Promise.all(
     [0, 1].map(async () => {
-      const cache = new MemberCache(store.conversations);
-      const sync = await syncMemberCache(cache, bus, (error) => {
+      const cache = new RosterCache(store.conversations);
+      const sync = await syncRosterCache(cache, bus, (error) => {
         throw error;
       });
       const conversations = new Conversations({
         conversations: store.conversations,
         users: store.users,
         receipts: store.receipts,
-        members: cache,
+        rosters: cache,
         clock: systemClock,
         onMembersChanged: (conv) => sync.changed(conv),
       });
@@ -116,11 +116,11 @@ test("membersChanged on one node drops the list on that node at once and on the 
   await told;
   await waitFor(async () => (await ids(there.cache, "g3")).includes("cat"));
 
-  // and a member removed cannot pass requireMember on the other node either
+  // and a member removed is no member on the other node either
   await removeMember("g3", "cat");
   await here.conversations.membersChanged("g3");
   await waitFor(async () => !(await ids(there.cache, "g3")).includes("cat"));
-  await expect(there.conversations.requireMember("cat", "g3")).rejects.toThrow("conversation not found");
+  expect((await there.conversations.roster("g3"))!.members.has("cat")).toBe(false);
   for (const node of nodes) node.sync.stop();
   expect(bus.subscribers("members")).toBe(0);
 });

@@ -1,0 +1,40 @@
+// The kinds of log entries (docs/protocol.md "Entries") as the app shows them: content entries are
+// messages (text, or what is left of a recalled one); actions (edit, recall, reaction) change an
+// earlier content entry and show only through it; everything else changes the conversation and
+// shows as a line of its own ("Ada added Alan").
+import type { EntryBody, Message } from "parley/client";
+import { ACTION_TYPES, CONTENT_TYPES } from "../../../schema/entries.ts";
+
+export const isContent = (entry: Message): boolean => CONTENT_TYPES.has(entry.body.type);
+export const isAction = (entry: Message): boolean => ACTION_TYPES.has(entry.body.type);
+/** The entry an action changes. */
+export const targetOf = (entry: Message): number | undefined => ("target" in entry.body ? entry.body.target : undefined);
+
+/** A membership or conversation change in words, `name` naming users. */
+export function describeChange(body: EntryBody, actor: string, name: (user: string) => string): string {
+  switch (body.type) {
+    case "members_added":
+      return `${actor} added ${body.users.map(name).join(", ")}`;
+    case "member_removed":
+      return name(body.user) === actor ? `${actor} left` : `${actor} removed ${name(body.user)}`;
+    case "role_changed":
+      return `${actor} made ${name(body.user)} ${body.role === "member" ? "a member" : `an ${body.role}`}`;
+    case "member_muted":
+      return body.until === null ? `${actor} unmuted ${name(body.user)}` : `${actor} muted ${name(body.user)} until ${new Date(body.until).toLocaleString()}`;
+    case "conversation_updated":
+      return body.title !== undefined ? `${actor} renamed the group to “${body.title}”` : `${actor} changed the group's settings`;
+    case "ownership_transferred":
+      return `${actor} made ${name(body.to)} the owner`;
+    case "dissolved":
+      return `${actor} closed the group`;
+    case "edit":
+      return `${actor} edited a message`;
+    case "recall":
+    case "recalled":
+      return "A message was recalled";
+    case "reaction":
+      return `${actor} reacted ${body.emoji}`;
+    case "text":
+      return body.text;
+  }
+}
