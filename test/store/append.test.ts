@@ -1,21 +1,10 @@
 // The libSQL store's appendEntries on a real embedded database: one transaction numbering a
 // batch gaplessly, also when its rows travel in several JSON chunks, and clientIds idempotent.
-import { afterAll, expect, test } from "bun:test";
-import { openLibsql } from "../../src/adapter/bun/store.ts";
+import { expect, test } from "bun:test";
 import type { NewEntry } from "../../src/core/store/message-log.ts";
-import { tempDataDir } from "../support/target.ts";
+import { testStore } from "../support/store.ts";
 
-const data = tempDataDir();
-const { store, client } = await openLibsql({ dataDir: data.dir, synchronous: "NORMAL" });
-afterAll(() => {
-  client.close();
-  data.remove();
-});
-
-for (const id of ["alice", "bob"]) await store.users.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
-const { id: conv } = await store.conversations.createDirect({ id: "c1", directKey: "alice:bob", createdAt: 0 }, ["alice", "bob"]);
-/** what a member who reads everything asks for */
-const all = { viewer: "alice", readable: { from: 1, to: null } };
+const { store, conv, all } = await testStore();
 
 // 16,000 characters that JSON escapes (a quote each): ~64 KB per row, so 40 rows need several chunks
 const big = (i: number): NewEntry => ({

@@ -1,22 +1,11 @@
 // History pages on a real embedded libSQL database are bounded in bytes as well as in count:
 // however large the messages, a page carries at most `maxBytes` of bodies (but always one
 // message), says hasMore when it was cut short, and pages on without a gap in both directions.
-import { afterAll, expect, test } from "bun:test";
-import { openLibsql } from "../../src/adapter/bun/store.ts";
+import { expect, test } from "bun:test";
 import type { NewEntry } from "../../src/core/store/message-log.ts";
-import { tempDataDir } from "../support/target.ts";
+import { testStore } from "../support/store.ts";
 
-const data = tempDataDir();
-const { store, client } = await openLibsql({ dataDir: data.dir, synchronous: "NORMAL" });
-afterAll(() => {
-  client.close();
-  data.remove();
-});
-
-for (const id of ["alice", "bob"]) await store.users.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
-const { id: conv } = await store.conversations.createDirect({ id: "c1", directKey: "alice:bob", createdAt: 0 }, ["alice", "bob"]);
-/** what a member who reads everything asks for */
-const all = { viewer: "alice", readable: { from: 1, to: null } };
+const { store, conv, all } = await testStore();
 // 30 messages of 16,000 four-byte characters: ~64 KB of body each
 const text = "😀".repeat(16_000);
 const batch: NewEntry[] = Array.from({ length: 30 }, (_, i) => ({ id: `m-${i}`, conv, sender: "alice", clientId: `k${i}`, ts: i, body: { type: "text", text } }));
