@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   EDIT_WINDOW_S: z.coerce.number().int().min(0).default(172_800),
   /** how long after sending its sender may recall an entry, seconds (a group's admins: any time) */
   RECALL_WINDOW_S: z.coerce.number().int().min(0).default(120),
+  /** keep the full-text index of GET /v1/search (off: searches find nothing new) */
+  SEARCH_INDEX: z.enum(["on", "off"]).default("on"),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),

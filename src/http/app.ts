@@ -18,6 +18,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 
 export interface AppOptions {
@@ -142,6 +143,7 @@ export function createApp(options: AppOptions) {
   app.route("/", conversationRoutes);
   app.route("/", entryRoutes);
   app.route("/", groupRoutes);
+  app.route("/", searchRoutes);
   app.route("/", presenceRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -11,6 +11,7 @@ import { sessionLimitsFrom } from "../../realtime/limits.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
+import { log } from "../../log.ts";
 import { openLibsql } from "./store.ts";
 import { bunWebSocket } from "./websocket.ts";
 
@@ -32,6 +33,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const cluster = await joinCluster(config, store.conversations, () => hub);
   const services = createServices({
     windows: entryWindowsFrom(config),
+    searchIndex: config.SEARCH_INDEX === "on",
+    onIndexError: (error) => log("search").error("indexing failed: {error}", { error }),
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
@@ -61,6 +64,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
+  // What was committed but not indexed before the last stop (a crash, say) is indexed now.
+  const catchUp = services.indexer?.start().catch((error) => log("search").error("index catch-up failed: {error}", { error }));
 
   return {
     url: server.url.origin,
@@ -68,7 +73,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     async stop() {
       clearInterval(sweep);
       cluster.stop();
+      services.indexer?.stop();
       await server.stop(true);
+      await catchUp;
+      await services.indexer?.idle();
       client.close();
     },
   };
