@@ -34,6 +34,10 @@ export const ConfigSchema = z.object({
   WS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /** when set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` */
+  METRICS_TOKEN: z.string().min(1).optional(),
+  /** how long a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   // Rate limits of POST /v1/auth/{register,login,refresh} (src/http/rate-limit.ts), per minute,
   // per server process; 0 turns one off. The defaults let one address register ~1,200 users a
