@@ -25,10 +25,16 @@ for (const kind of targetKinds()) {
       expect(res.headers.get("content-type")).toContain("text/plain");
       expect(res.text).toContain("# TYPE parley_messages_committed_total counter");
     });
+
+    test("the OpenAPI document describes it, with its token", async () => {
+      const doc = (await call(server.url, "GET", "/openapi.json")).body;
+      expect(doc.paths["/metrics"].get.security).toEqual([{ metricsToken: [] }]);
+      expect(doc.components.securitySchemes.metricsToken).toMatchObject({ type: "http", scheme: "bearer" });
+    });
   });
 }
 
-describe("GET /metrics: the figures [bun]", () => {
+describe.skipIf(!targetKinds().includes("bun"))("GET /metrics: the figures [bun]", () => {
   const server = useTarget("bun");
   const sockets = new Sockets();
   let a: TestUser;
