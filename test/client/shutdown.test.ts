@@ -4,11 +4,11 @@
 // every message exactly once at seqs 1..n.
 import { afterAll, expect, test } from "bun:test";
 import { freePort } from "../../bench/lib/server.ts";
-import type { ConnectionState, Message, SendResult } from "../../src/client/index.ts";
+import type { ConnectionState, SendResult } from "../../src/client/index.ts";
 import { directConversation, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
-import { clientFor, range, record, text, waitUntil, within } from "./helpers.ts";
+import { clientFor, fullHistory, range, record, text, waitUntil, within } from "./helpers.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -19,17 +19,6 @@ async function startChild(port: number, dataDir: string): Promise<ServerProcess>
   const server = await spawnServer(dataDir, { PORT: String(port), SHUTDOWN_TIMEOUT_MS: "5000" });
   cleanups.push(() => server.stop());
   return server;
-}
-
-async function fullHistory(token: string, base: string, conv: string): Promise<Message[]> {
-  const items: Message[] = [];
-  for (let after = 0; ; ) {
-    const res = await fetch(`${base}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
-    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
-    items.push(...page.items);
-    if (!page.hasMore) return items;
-    after = page.items.at(-1)!.seq;
-  }
 }
 
 test("SIGTERM under send load: acks out, 1012, exit 0; the SDK reconnects at once and every message is stored once", async () => {
