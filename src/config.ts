@@ -40,6 +40,10 @@ export const ConfigSchema = z.object({
   SEARCH_INDEX: z.enum(["on", "off"]).default("on"),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /** when set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` */
+  METRICS_TOKEN: z.string().min(1).optional(),
+  /** how long a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   /** json: one JSON object per line; pretty: short lines for a terminal. Unset: see defaultLogFormat (src/log.ts) */
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),

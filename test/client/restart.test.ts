@@ -4,11 +4,11 @@
 // exactly once at seqs 1..n, and a receiving client sees exactly those messages, in order.
 import { afterAll, expect, test } from "bun:test";
 import { freePort } from "../../bench/lib/server.ts";
-import type { Message, ParleyClient, SendResult } from "../../src/client/index.ts";
+import type { ParleyClient, SendResult } from "../../src/client/index.ts";
 import { directConversation, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
-import { clientFor, range, record, text, waitUntil, within } from "./helpers.ts";
+import { clientFor, fullHistory, range, record, text, waitUntil, within } from "./helpers.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -23,17 +23,6 @@ async function startChild(port: number, dataDir: string, env: Record<string, str
     return server.proc.exited;
   });
   return server;
-}
-
-async function fullHistory(token: string, base: string, conv: string): Promise<Message[]> {
-  const items: Message[] = [];
-  for (let after = 0; ; ) {
-    const res = await fetch(`${base}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
-    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
-    items.push(...page.items);
-    if (!page.hasMore) return items;
-    after = page.items.at(-1)!.seq;
-  }
 }
 
 test("SIGKILL mid-stream, restart on the same port and data: every send resolves once, log 1..n, receiver in order", async () => {
