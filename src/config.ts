@@ -36,8 +36,14 @@ export const ConfigSchema = z.object({
   EDIT_WINDOW_S: z.coerce.number().int().min(0).default(172_800),
   /** how long after sending its sender may recall an entry, seconds (a group's admins: any time) */
   RECALL_WINDOW_S: z.coerce.number().int().min(0).default(120),
+  /** keep the full-text index of GET /v1/search (off: searches find nothing new) */
+  SEARCH_INDEX: z.enum(["on", "off"]).default("on"),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /** when set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` */
+  METRICS_TOKEN: z.string().min(1).optional(),
+  /** how long a graceful shutdown (SIGTERM, SIGINT) may take before the process exits anyway */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   /** json: one JSON object per line; pretty: short lines for a terminal. Unset: see defaultLogFormat (src/log.ts) */
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),

@@ -32,6 +32,7 @@ const forbidden: [string, (target: string) => boolean][] = [
   ["hono", (t) => /^(hono|@hono\/[^/]+)(\/|$)/.test(t)],
   ["drizzle", (t) => /^drizzle-orm(\/|$)/.test(t)],
   ["a database or Redis client", (t) => /^@(libsql|upstash)\//.test(t)],
+  ["a metrics library (the adapters implement src/core/metrics.ts)", (t) => /^(prom-client|@opentelemetry\/[^/]+)(\/|$)/.test(t)],
   ["a runtime", (t) => /^(bun|bun:.*|cloudflare:.*|node:.*)$/.test(t) || builtins.has(t)],
 ];
 /** Each layer, and the layers above it that it must not import. */

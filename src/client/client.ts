@@ -1,6 +1,7 @@
 // ParleyClient: the HTTP routes plus one realtime connection that survives reconnects.
 //   - hello carries the device and every tracked cursor, so the server resumes before live;
-//   - reconnects with exponential backoff and jitter; 4001 asks the token hook once more, 4010 stops;
+//   - reconnects with exponential backoff and jitter; 1012 (server restart) at once; 4001 asks the
+//     token hook once more, 4010 stops;
 //   - every conversation's messages reach the app exactly once and in order (see ordering.ts);
 //   - send() resolves with the ack; unacked sends stay in the outbox and go again, with the same
 //     clientId, after every reconnect (the server dedupes), until acked or definitively refused.
@@ -249,6 +250,12 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       return this.#stop(new ParleyError("closed", `connection closed (${code})`), code, reason, wasConnected);
     }
     this.emit("disconnected", { code, reason, willReconnect: true, wasConnected });
+    if (code === CloseCode.SERVICE_RESTART) {
+      // The server is restarting on purpose and closed cleanly: reconnect now, not after a
+      // backoff (if it is not back yet, backoff starts over from its shortest delay).
+      this.#attempt = 0;
+      return void this.#open("reconnect");
+    }
     this.#retry();
   }
 

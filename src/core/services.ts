@@ -5,6 +5,8 @@ import type { EventSink } from "./events.ts";
 import { RosterCache } from "./roster-cache.ts";
 import { Groups, type GroupService } from "./groups.ts";
 import { LogWriter } from "./log-writer.ts";
+import { Search } from "./search.ts";
+import { SearchIndexer } from "./search-indexer.ts";
 import { defaultWindows, Messages, type EntryWindows, type MessageService } from "./messages.ts";
 import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
@@ -29,6 +31,9 @@ export interface ServiceDeps {
   onMembersChanged?: (convId: string) => void | Promise<void>;
   /** how long edits and recalls are allowed (EDIT_WINDOW_S, RECALL_WINDOW_S) */
   windows?: EntryWindows;
+  /** false: no full-text index is kept (SEARCH_INDEX=off) */
+  searchIndex?: boolean;
+  onIndexError?: (error: unknown) => void;
 }
 
 export interface Services {
@@ -36,12 +41,20 @@ export interface Services {
   conversations: Conversations;
   messages: MessageService;
   groups: GroupService;
+  search: Search;
+  /** fills the search index after commits (absent when SEARCH_INDEX=off) */
+  indexer?: SearchIndexer;
   presence?: PresenceQueries;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
-  const { store, events } = deps;
+  const { store } = deps;
+  const indexer = deps.searchIndex === false ? undefined : new SearchIndexer(store.search, deps.onIndexError ?? (() => {}));
+  // What commits is indexed afterwards, off the ack path (search-indexer.ts).
+  const events: EventSink = indexer
+    ? { publish: (event) => (event.type === "message" && indexer.touched(event.message.conv), deps.events.publish(event)) }
+    : deps.events;
   const rosters = deps.rosterCache ?? new RosterCache(store.conversations);
   const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
   const conversations = new Conversations({
@@ -61,5 +74,5 @@ export function createServices(deps: ServiceDeps): Services {
   const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, writer, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
-  return { accounts, conversations, messages, groups, presence };
+  return { accounts, conversations, messages, groups, search: new Search(store.search), indexer, presence };
 }

@@ -7,16 +7,19 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { AppError, notFound } from "../core/errors.ts";
+import { noMetrics, type Metrics } from "../core/metrics.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse, onError, validationError } from "./errors.ts";
+import { countRequests, metricsHandler, type MetricsExposition } from "./metrics.ts";
 import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { webRoutes, type WebAssets } from "../web/serve.ts";
 
@@ -35,6 +38,12 @@ export interface AppOptions {
   clientIp?: ClientIp;
   /** browser origins allowed to call the API and open /v1/ws (unset: any localhost origin) */
   allowedOrigins?: readonly string[];
+  /** where requests and errors are counted */
+  metrics?: Metrics;
+  /** what GET /metrics serves; without it, 501 */
+  exposition?: MetricsExposition;
+  /** when set, GET /metrics needs it as its bearer token */
+  metricsToken?: string;
   /** the built web app and docs page, served at /, /docs and /assets/ (src/web/serve.ts) */
   web?: WebAssets;
 }
@@ -77,6 +86,20 @@ const undocumentedRoutes = [
   },
   {
     method: "get",
+    path: "/metrics",
+    tags: ["operations"],
+    description:
+      "Prometheus text format: sockets, users, commits, fan-out, ack latency, queued bytes, closes, HTTP requests, errors. " +
+      "When METRICS_TOKEN is set, only with `Authorization: Bearer <METRICS_TOKEN>`.",
+    security: [{ metricsToken: [] }],
+    responses: {
+      200: { description: "the metrics", content: { "text/plain": { schema: { type: "string" } } } },
+      401: { description: "unauthorized: METRICS_TOKEN is set and was not given", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+      501: { description: "not_implemented: this runtime exports its metrics another way (Workers)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    },
+  },
+  {
+    method: "get",
     path: "/openapi.json",
     tags: ["operations"],
     description: "This document.",
@@ -106,6 +129,7 @@ export function createApp(options: AppOptions) {
   });
 
   app.use(requestId());
+  app.use(countRequests(options.metrics ?? noMetrics));
   // nosniff, no framing, no referrer, HSTS and the rest of Hono's defaults on every answer
   app.use(secureHeaders({ xFrameOptions: "DENY" }));
   // API answers carry tokens and private messages: no cache on the way may keep them.
@@ -146,14 +170,17 @@ export function createApp(options: AppOptions) {
   for (const path of ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh"]) app.use(path, authLimit);
 
   app.openapi(health, (c) => c.json({ ok: true as const }, 200));
+  app.get("/metrics", metricsHandler(options.exposition, options.metricsToken));
   if (options.websocket) app.get("/v1/ws", allowedOriginsOnly(options.allowedOrigins), options.websocket);
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
   app.route("/", entryRoutes);
   app.route("/", groupRoutes);
+  app.route("/", searchRoutes);
   app.route("/", presenceRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", { type: "http", scheme: "bearer", description: "METRICS_TOKEN" });
   app.doc("/openapi.json", {
     openapi: "3.0.3",
     info: {

@@ -7,6 +7,7 @@ import { AppError } from "../core/errors.ts";
 import { log } from "../log.ts";
 
 export const errorResponse = (c: Context, err: AppError) => {
+  c.set("errorCode", err.code); // counted by the metrics middleware
   if (err.code === "rate_limited") c.header("Retry-After", String((err.details as { retryAfter?: number })?.retryAfter ?? 1));
   const error = { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) };
   return c.json({ error }, err.status as ContentfulStatusCode);

@@ -1,6 +1,7 @@
 // The sockets of one server node, by user and device, and the fan-out of committed events to
 // them. Every frame is serialised once per event, then handed to each connection.
 import type { DomainEvent, EventSink } from "../core/events.ts";
+import { noMetrics, type Metrics } from "../core/metrics.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import type { Message } from "../schema/messages.ts";
 import type { Connection } from "./connection.ts";
@@ -17,6 +18,15 @@ export interface HubOptions {
   onConnected?(userId: string, connectionId: string): void;
   onDisconnected?(userId: string, connectionId: string): void;
   now?: () => number;
+  metrics?: Metrics;
+}
+
+/** What a node's sockets hold right now (for gauges). */
+export interface HubStats {
+  sockets: number;
+  users: number;
+  /** bytes queued for all sockets (runtimes that show their socket buffers) */
+  queuedBytes: number;
 }
 
 export class Hub implements EventSink {
@@ -33,6 +43,7 @@ export class Hub implements EventSink {
       { onAuthenticated: (s) => this.#register(s), onClosed: (s) => this.#unregister(s) },
       this.options.limits,
       this.options.now,
+      this.options.metrics,
     );
     this.#sessions.add(session);
     return session;
@@ -62,6 +73,22 @@ export class Hub implements EventSink {
     return this.#sessions.size;
   }
 
+  stats(): HubStats {
+    let queuedBytes = 0;
+    for (const session of this.#sessions) queuedBytes += session.connection.queuedBytes?.() ?? 0;
+    return { sockets: this.#sessions.size, users: this.#byUser.size, queuedBytes };
+  }
+
+  /** No socket starts another request; resolves once those running have answered (see Session.quiesce). */
+  async quiesce(): Promise<void> {
+    await Promise.all([...this.#sessions].map((session) => session.quiesce()));
+  }
+
+  /** Closes every socket (a node shutting down: SERVICE_RESTART tells clients to come back at once). */
+  closeAll(code: number, reason: string): void {
+    for (const session of this.#sessions) session.close(code, reason);
+  }
+
   /** Heartbeat sweep; the runtime calls it every few seconds. */
   tick(now = Date.now()): void {
     for (const session of this.#sessions) session.tick(now);
@@ -89,7 +116,12 @@ export class Hub implements EventSink {
   /** A committed message, serialised once (`text`), to every socket of the given users. */
   deliver(userIds: Iterable<string>, message: Message, text: string, sourceConnection?: string): void {
     // The sending connection gets its ack instead, at the message's place in its stream.
-    this.#each(userIds, undefined, (s) => s.deliver(message, s.id === sourceConnection ? null : text));
+    let sockets = 0;
+    this.#each(userIds, undefined, (s) => {
+      sockets++;
+      s.deliver(message, s.id === sourceConnection ? null : text);
+    });
+    (this.options.metrics ?? noMetrics).inc("parley_fanout_deliveries_total", undefined, sockets);
   }
 
   /** The users were added to `conv`: their sockets get `text` (the conversation), then its log from `from`. */

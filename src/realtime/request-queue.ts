@@ -17,6 +17,7 @@ export class RequestQueue {
   #active = 0;
   #exclusiveActive = false;
   #closed = false;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(private readonly limits: { maxInflight: number; maxWaitingBytes: number }) {}
 
@@ -40,6 +41,11 @@ export class RequestQueue {
     this.#waitingBytes = 0;
   }
 
+  /** Resolves once no request is running (after close(): once the last one answered). */
+  idle(): Promise<void> {
+    return this.#active === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   #canStart(request: QueuedRequest): boolean {
     return this.#active < this.limits.maxInflight && !(request.exclusive && this.#exclusiveActive);
   }
@@ -51,6 +57,7 @@ export class RequestQueue {
       this.#active--;
       if (request.exclusive) this.#exclusiveActive = false;
       this.#pump();
+      if (this.#active === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
     });
   }
 

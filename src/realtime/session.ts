@@ -7,6 +7,7 @@
 // cursors per hello (schema); and every frame queued for the socket counts against the adapter's
 // limit, past which the socket is closed 4008 rather than allowed to grow.
 import { AppError } from "../core/errors.ts";
+import { noMetrics, secondsSince, type Metrics } from "../core/metrics.ts";
 import { nextTurn } from "../core/next-turn.ts";
 import type { AccessClaims } from "../core/ports.ts";
 import { CloseCode } from "../schema/close-codes.ts";
@@ -65,6 +66,8 @@ export class Session {
   readonly #liveness: Liveness;
   #authenticating: Promise<boolean> | null = null;
   #closed = false;
+  /** the node is shutting down: frames are no longer read */
+  #quiescing = false;
   #rejectedInARow = 0;
   readonly #bucket: TokenBucket;
   readonly #requests: RequestQueue;
@@ -79,6 +82,7 @@ export class Session {
     private readonly hooks: SessionHooks,
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     const at = now();
     this.#liveness = new Liveness(limits, at);
@@ -96,7 +100,7 @@ export class Session {
         if (reason === "too_slow") return this.close(CloseCode.TOO_SLOW, "too slow to keep up");
         this.#acks.handBack(conv!);
         // A conversation that became unreadable is answered, not fatal.
-        if (error instanceof AppError && error.status < 500) return this.#reply(errorFrame(error, undefined, conv));
+        if (error instanceof AppError && error.status < 500) return this.#replyError(error, undefined, conv);
         this.close(CloseCode.INTERNAL, "catch-up failed");
       },
       maxHeldBytes: limits.maxQueuedBytes / 4,
@@ -174,14 +178,16 @@ export class Session {
 
   close(code: number, reason: string): void {
     if (this.#closed) return;
+    this.metrics.inc("parley_ws_closes_total", { code: closeCodeLabel(code), side: "server" });
     this.#end();
     this.connection.close(code, reason);
     this.hooks.onClosed(this);
   }
 
-  /** The socket closed from the other side. */
-  closed(): void {
+  /** The socket closed from the other side (with `code`, when the runtime tells it). */
+  closed(code?: number): void {
     if (this.#closed) return;
+    this.metrics.inc("parley_ws_closes_total", { code: closeCodeLabel(code ?? 1005), side: "client" });
     this.#end();
     this.hooks.onClosed(this);
   }
@@ -191,8 +197,19 @@ export class Session {
     this.close(CloseCode.PROTOCOL, "binary frames are not part of the protocol");
   }
 
+  /**
+   * The node is shutting down: no frame read from now on starts anything (a send not read is not
+   * committed: the client sends it again elsewhere); resolves once the requests already running
+   * have answered, a send once its ack left.
+   */
+  quiesce(): Promise<void> {
+    this.#quiescing = true;
+    this.#requests.close();
+    return this.#requests.idle();
+  }
+
   async text(raw: string): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#quiescing) return;
     const now = this.now();
     this.#liveness.heard(now);
     if (!this.#bucket.take(now)) return this.#refuse(ridOf(raw), "too many frames");
@@ -201,12 +218,12 @@ export class Session {
     try {
       json = JSON.parse(raw);
     } catch {
-      return this.#reply(errorFrame({ code: "invalid_request", message: "frame is not valid JSON" }));
+      return this.#replyError({ code: "invalid_request", message: "frame is not valid JSON" });
     }
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "t", message: i.message }));
-      return this.#reply(errorFrame({ code: "invalid_request", message: "invalid frame", details }, ridOf(json)));
+      return this.#replyError({ code: "invalid_request", message: "invalid frame", details }, ridOf(json));
     }
     const frame = parsed.data;
     if (frame.t === "hello") return this.#hello(frame);
@@ -256,7 +273,7 @@ export class Session {
 
   /** A frame refused by a limit: `rate_limited`, and 4009 when the client keeps at it. */
   #refuse(rid: Rid, message: string): void {
-    this.#reply(errorFrame({ code: "rate_limited", message }, rid));
+    this.#replyError({ code: "rate_limited", message }, rid);
     if (++this.#rejectedInARow >= this.limits.maxRejected) this.close(CloseCode.RATE_LIMITED, "rate limited");
   }
 
@@ -294,7 +311,7 @@ export class Session {
     const unknown = asked.filter((conv) => !readable.has(conv));
     if (unknown.length > 0) {
       const message = `${unknown.length} of the cursors name conversations that do not exist or are not yours`;
-      this.#reply(errorFrame({ code: "not_found", message, details: { conversations: unknown } }));
+      this.#replyError({ code: "not_found", message, details: { conversations: unknown } });
     }
     for (const [conv, cursor] of Object.entries(cursors)) if (readable.has(conv)) this.delivery.resume(conv, cursor);
     if (before) {
@@ -312,7 +329,7 @@ export class Session {
     try {
       await this.#dispatch(frame);
     } catch (err) {
-      this.#reply(errorFrame(err instanceof AppError ? err : new AppError("internal", "internal error"), frame.rid));
+      this.#replyError(err instanceof AppError ? err : new AppError("internal", "internal error"), frame.rid);
     }
   }
 
@@ -349,18 +366,27 @@ export class Session {
    * original seq), or one whose delivery never reached this connection, leaves from here.
    */
   async #send(userId: string, frame: ClientFrameOf<"send">): Promise<void> {
+    const started = performance.now();
     const pending = this.#acks.expect(frame.conv, frame.clientId, frame.rid);
     try {
       const { message, created } = await this.backend.send(userId, frame.conv, { clientId: frame.clientId, body: frame.body }, this.id);
       if (created && pending.delivered) await pending.answered;
-      if (pending.sent || this.#closed) return;
-      this.#acks.forget(pending, frame.clientId);
-      if (created) this.delivery.acked(message);
-      this.#reply(ackFrame(message, frame.rid));
+      if (this.#closed) return;
+      if (!pending.sent) {
+        this.#acks.forget(pending, frame.clientId);
+        if (created) this.delivery.acked(message);
+        this.#reply(ackFrame(message, frame.rid));
+      }
+      this.metrics.observe("parley_ack_seconds", secondsSince(started));
     } catch (err) {
       this.#acks.forget(pending, frame.clientId);
       throw err;
     }
+  }
+
+  #replyError(error: Parameters<typeof errorFrame>[0], rid?: Rid, conv?: string): void {
+    this.metrics.inc("parley_errors_total", { code: error.code, transport: "ws" });
+    this.#reply(errorFrame(error, rid, conv));
   }
 
   /** Queues a frame; one that does not fit the socket's limit ends it (never skipped). */
@@ -368,6 +394,10 @@ export class Session {
     if (!this.#closed && !this.connection.send(text)) this.close(CloseCode.TOO_SLOW, "too slow to keep up");
   }
 }
+
+const KNOWN_CLOSE_CODES = new Set<number>([...Object.values(CloseCode), 1000, 1001, 1005, 1006]);
+/** A close code as a metrics label: a client may close with any code, the label has few values. */
+const closeCodeLabel = (code: number): string => (KNOWN_CLOSE_CODES.has(code) ? String(code) : "other");
 
 function withoutKeys(positions: Record<string, number>, omit: Record<string, unknown>): Record<string, number> {
   return Object.fromEntries(Object.entries(positions).filter(([conv]) => !(conv in omit)));

@@ -17,5 +17,7 @@ export const CloseCode = {
   TOO_BIG: 1009,
   /** the server failed */
   INTERNAL: 1011,
+  /** the server is restarting (graceful shutdown): reconnect at once, without backoff */
+  SERVICE_RESTART: 1012,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -118,4 +118,25 @@ export const reactions = sqliteTable(
   (t) => [primaryKey({ columns: [t.convId, t.seq, t.emoji, t.userId] })],
 );
 
-export const schema = { users, logins, refreshTokens, conversations, members, messages, reactions };
+// The full-text index (docs/protocol.md "Search"): one row per content entry with text, numbered
+// for the FTS5 table `search_index` (a virtual table, created by drizzle/0003_search.sql; its
+// rowid is this table's), and how far each conversation's log has been indexed.
+export const searchRows = sqliteTable(
+  "search_rows",
+  {
+    id: integer("id").primaryKey(),
+    convId: text("conv_id").notNull(),
+    seq: integer("seq").notNull(),
+    senderId: text("sender_id").notNull(),
+    ts: integer("ts").notNull(),
+  },
+  (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq), index("search_rows_ts").on(t.ts)],
+);
+
+export const searchPositions = sqliteTable("search_positions", {
+  convId: text("conv_id").primaryKey(),
+  /** entries up to this seq are in the index */
+  seq: integer("seq").notNull(),
+});
+
+export const schema = { users, logins, refreshTokens, conversations, members, messages, reactions, searchRows, searchPositions };

@@ -60,3 +60,15 @@ export function within<T>(promise: Promise<T>, label: string, timeoutMs = 5000):
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export const text = (t: string) => ({ type: "text" as const, text: t });
+
+/** Every message of a conversation over HTTP, in seq order. */
+export async function fullHistory(token: string, base: string, conv: string): Promise<Message[]> {
+  const items: Message[] = [];
+  for (let after = 0; ; ) {
+    const res = await fetch(`${base}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
+    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
+    items.push(...page.items);
+    if (!page.hasMore) return items;
+    after = page.items.at(-1)!.seq;
+  }
+}

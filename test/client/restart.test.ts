@@ -4,11 +4,11 @@
 // exactly once at seqs 1..n, and a receiving client sees exactly those messages, in order.
 import { afterAll, expect, test } from "bun:test";
 import { freePort } from "../../bench/lib/server.ts";
-import type { Message, ParleyClient, SendResult } from "../../src/client/index.ts";
-import { directConversation, fullHistory, register } from "../support/api.ts";
+import type { ParleyClient, SendResult } from "../../src/client/index.ts";
+import { directConversation, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
-import { clientFor, range, record, text, waitUntil, within } from "./helpers.ts";
+import { clientFor, fullHistory, range, record, text, waitUntil, within } from "./helpers.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -80,7 +80,7 @@ test("SIGKILL mid-stream, restart on the same port and data: every send resolves
   expect(new Set(ra.acks.map((x) => x.clientId)).size).toBe(n);
 
   // The log: each clientId exactly once, seqs 1..n, each at the seq its ack named.
-  const history = await fullHistory(base, alice.accessToken, conv);
+  const history = await fullHistory(alice.accessToken, base, conv);
   expect(history.map((m) => m.seq)).toEqual(range(1, n));
   expect(new Set(history.map((m) => m.clientId)).size).toBe(n);
   expect(history.map((m) => m.clientId).sort()).toEqual(range(1, n).map((i) => `cid-${i}`).sort());

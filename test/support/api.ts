@@ -1,6 +1,5 @@
 // Plain-fetch helpers for the HTTP contract tests: nothing here reaches into the server process.
 import { expect } from "bun:test";
-import type { Message } from "../../src/schema/messages.ts";
 
 export interface Res<T = any> {
   status: number;
@@ -106,18 +105,6 @@ export async function sendText(user: TestUser, conv: string, text: string, clien
   const res = await user.api.post(`/v1/conversations/${conv}/messages`, { clientId, body: { type: "text", text } });
   if (res.status !== 201) throw new Error(`send: ${res.status} ${res.text}`);
   return res.body as { id: string; conv: string; seq: number; sender: string; ts: number; clientId: string; body: { type: string; text: string } };
-}
-
-/** Every message of a conversation, oldest first, paged over HTTP. */
-export async function fullHistory(base: string, token: string, conv: string): Promise<Message[]> {
-  const items: Message[] = [];
-  for (let after = 0; ; ) {
-    const res = await fetch(`${base}/v1/conversations/${conv}/messages?after=${after}&limit=200`, { headers: { Authorization: `Bearer ${token}` } });
-    const page = (await res.json()) as { items: Message[]; hasMore: boolean };
-    items.push(...page.items);
-    if (!page.hasMore) return items;
-    after = page.items.at(-1)!.seq;
-  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

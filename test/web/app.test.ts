@@ -6,9 +6,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { freePort } from "../../bench/lib/server.ts";
 import type { Message } from "../../src/client/index.ts";
-import { call, fullHistory, register } from "../support/api.ts";
+import { call, register } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
+import { fullHistory } from "../client/helpers.ts";
 import { hasChromium, INJECTION, launch, Person, screenshots, type Shown } from "./browser.ts";
 import { chatFlow, PASSWORD, type Chatting } from "./flow.ts";
 
@@ -45,7 +46,7 @@ async function accessToken(username: string): Promise<string> {
 }
 
 /** The server's log of a conversation. */
-const serverHistory = async (username: string, conv: string) => fullHistory(origin, await accessToken(username), conv);
+const serverHistory = async (username: string, conv: string) => fullHistory(await accessToken(username), origin, conv);
 
 /** What a page shows equals the server's log: each message once, in order. */
 function expectSameAsServer(shown: Shown[], history: Message[]) {

@@ -5,12 +5,15 @@
 // attacks reached before: gigabytes, tens of seconds); `npm run bench:abuse` measures the figures.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { metric, scrape } from "../../bench/lib/metrics.ts";
 import { group, register, sendText, type TestUser } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
 import { RawWsClient, Sockets } from "../support/ws.ts";
 
 const MB = 1024 * 1024;
+/** MAX_BUFFERED_BYTES of the server below (its default) */
+const MAX_BUFFERED_BYTES = 8 * MB;
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
 
 /** Samples the server's RSS and another client's /healthz latency until stopped. */
@@ -93,6 +96,12 @@ describe("a hostile client [bun, own process]", () => {
     console.log(`sync flood: ${answered} pages answered, ${(raw.received / MB).toFixed(1)} MB received before 4008, RSS +${growthMb.toFixed(0)} MB, slowest /healthz ${slowestMs.toFixed(0)} ms`);
     expect(growthMb).toBeLessThan(256);
     expect(slowestMs).toBeLessThan(1000);
+    // The promise of the hardening: what the server queued for that socket never passed its limit
+    // (the highest any socket reached, from GET /metrics), though the flood filled it.
+    const peak = metric(await scrape(server.url), "parley_ws_queued_bytes_peak");
+    console.log(`sync flood: at most ${(peak / MB).toFixed(2)} MB queued for one socket (limit ${MAX_BUFFERED_BYTES / MB} MB)`);
+    expect(peak).toBeGreaterThan(MAX_BUFFERED_BYTES / 2);
+    expect(peak).toBeLessThanOrEqual(MAX_BUFFERED_BYTES);
   }, 30_000);
 
   test("a member that never reads while others send 16 KB messages: closed 4008 soon, the senders go on", async () => {

@@ -42,14 +42,17 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
   const writes = new WriteBatcher<SocketData>((ws) => {
     if (!congested(ws)) ws.data.session?.drained();
   });
+  /** the most bytes ever queued for one socket (a gauge: MAX_BUFFERED_BYTES must bound it) */
+  let peakQueuedBytes = 0;
   const connection = (ws: ServerWebSocket<SocketData>, id: string): Connection => ({
     id,
     send(text) {
       if (ws.readyState !== WebSocket.OPEN) return false;
-      const bytes = utf8Length(text);
+      const queued = writes.bufferedAmount(ws) + utf8Length(text);
       // Every byte queued for the socket counts: one that does not fit is refused, never queued.
-      if (writes.bufferedAmount(ws) + bytes > options.maxBufferedBytes) return false;
-      writes.send(ws, text, bytes);
+      if (queued > options.maxBufferedBytes) return false;
+      writes.send(ws, text, utf8Length(text));
+      if (queued > peakQueuedBytes) peakQueuedBytes = queued;
       return true;
     },
     congested: () => congested(ws),
@@ -79,10 +82,10 @@ export function bunWebSocket(hub: Hub, options: BunWebSocketOptions) {
     ping(ws) {
       ws.data.session?.heard(Date.now());
     },
-    close(ws) {
-      ws.data.session?.closed();
+    close(ws, code) {
+      ws.data.session?.closed(code);
     },
   };
 
-  return { upgrade: upgrade as unknown as MiddlewareHandler<AppEnv>, websocket };
+  return { upgrade: upgrade as unknown as MiddlewareHandler<AppEnv>, websocket, peakQueuedBytes: () => peakQueuedBytes };
 }

@@ -29,11 +29,14 @@ function perCall<T extends object>(make: () => T): T {
 
 /** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
 export function workersServices(deps: ServiceDeps, env: Env): Services {
+  // Nothing commits here, so nothing is indexed here: the conversations' objects index what they commit.
+  const reading = { ...deps, searchIndex: false };
   return {
-    accounts: createServices({ ...deps, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
-    conversations: perCall(() => createServices(deps).conversations),
-    messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
+    accounts: createServices({ ...reading, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
+    conversations: perCall(() => createServices(reading).conversations),
+    messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
+    search: perCall(() => createServices(reading).search),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
       conversations: deps.store.conversations,

@@ -33,6 +33,8 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
       services: workersServices(rt.deps, env),
       websocket: workersWebSocket(env, rt),
       allowedOrigins: config.ALLOWED_ORIGINS,
+      // no Prometheus exposition on Workers (README "Operations"): GET /metrics checks the token, then 501
+      metricsToken: config.METRICS_TOKEN,
       rateLimit: authRateLimitsFrom(config),
       // Cloudflare's edge sets cf-connecting-ip, overwriting whatever the client sent.
       clientIp: (c) => getConnInfo(c).remote.address,

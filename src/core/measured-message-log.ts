@@ -1,0 +1,24 @@
+// The message log with its commits measured: every appendEntries() is one group-commit
+// transaction (src/core/log-writer.ts), so its size and duration are the commit batch's. A wrapper
+// rather than code in the commit path: the runtime that exports metrics wraps its store.
+import { secondsSince, type Metrics } from "./metrics.ts";
+import type { MessageLog } from "./store/message-log.ts";
+
+export function measuredMessageLog(log: MessageLog, metrics: Metrics): MessageLog {
+  const appendEntries: MessageLog["appendEntries"] = async (batch) => {
+    const started = performance.now();
+    const results = await log.appendEntries(batch);
+    metrics.observe("parley_commit_seconds", secondsSince(started));
+    metrics.observe("parley_commit_batch_size", batch.length);
+    metrics.inc("parley_messages_committed_total", undefined, results.filter((r) => r?.created).length);
+    return results;
+  };
+  // Every other method is the log's own, whatever methods the log gains later.
+  return new Proxy(log, {
+    get(target, key) {
+      if (key === "appendEntries") return appendEntries;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,38 @@
+// Full-text search over what a user may read (docs/protocol.md "Search"): newest first, a page at
+// a time, each hit with a snippet of its current text and where the query's terms are in it.
+// Recalled entries are never found (a recall removes them from the index; a hit recalled since
+// is dropped), an edited one only by its current text.
+import type { SearchPage, SearchQuery } from "../schema/search.ts";
+import { invalid } from "./errors.ts";
+import { matchExpression, parseQuery, snippetOf } from "./search-text.ts";
+import type { SearchCursor, SearchStore } from "./store/search.ts";
+
+export class Search {
+  constructor(private readonly store: SearchStore) {}
+
+  async search(userId: string, query: SearchQuery): Promise<SearchPage> {
+    const terms = parseQuery(query.q);
+    if (terms.length === 0) throw invalid("the query has no words to search for", { q: query.q });
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    const { conv, from, after, before } = query;
+    const hits = await this.store.search(userId, matchExpression(terms), { conv, from, after, before }, cursor, query.limit + 1);
+    const page = hits.slice(0, query.limit);
+    const last = page.at(-1)?.message;
+    return {
+      items: page.map(({ message, text }) => ({ message, ...snippetOf(text, terms) })),
+      nextCursor: hits.length > query.limit && last ? encodeCursor({ ts: last.ts, conv: last.conv, seq: last.seq }) : null,
+    };
+  }
+}
+
+const encodeCursor = (c: SearchCursor): string => btoa(JSON.stringify([c.ts, c.conv, c.seq])).replace(/=+$/, "");
+
+function decodeCursor(text: string): SearchCursor {
+  try {
+    const [ts, conv, seq] = JSON.parse(atob(text)) as unknown[];
+    if (typeof ts === "number" && typeof conv === "string" && typeof seq === "number") return { ts, conv, seq };
+  } catch {
+    // falls through
+  }
+  throw invalid("not a cursor of this search", { cursor: text });
+}

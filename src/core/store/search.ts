@@ -1,0 +1,34 @@
+// The full-text index of the conversations' logs: filled after the commits, off the ack path
+// (SearchIndexer), queried for what a user may read (Search).
+import type { Message } from "../../schema/messages.ts";
+
+export interface SearchFilters {
+  conv?: string;
+  from?: string;
+  /** ts bounds, exclusive */
+  after?: number;
+  before?: number;
+}
+
+/** Where a page of results ends: the next page starts after this hit (newest first). */
+export interface SearchCursor {
+  ts: number;
+  conv: string;
+  seq: number;
+}
+
+export interface SearchStore {
+  /** Conversations whose log is ahead of the index. */
+  behind(limit: number): Promise<string[]>;
+  /**
+   * Indexes the next entries of `conv` the index does not have yet (at most `limit`), and moves
+   * its position past them: a text is added, an edit replaces its target's text, a recall
+   * removes its target. `more`: entries are left.
+   */
+  catchUp(conv: string, limit: number): Promise<{ more: boolean }>;
+  /**
+   * Content entries matching `match` (an FTS5 expression) that `viewer` may read, newest first,
+   * with their current text (an edit's, if edited); at most `limit`.
+   */
+  search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<{ message: Message; text: string }[]>;
+}
