@@ -45,10 +45,17 @@ export function mutated(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitr
   return valid.chain((obj) => {
     const keys = Object.keys(obj);
     const asText = (o: unknown) => JSON.stringify(o);
+    // an object without fields has none to retype or drop
+    const perField =
+      keys.length === 0
+        ? []
+        : [
+            fc.tuple(fc.constantFrom(...keys), edgyJson).map(([k, v]) => asText({ ...obj, [k]: v })),
+            fc.constantFrom(...keys).map((k) => asText(Object.fromEntries(Object.entries(obj).filter(([key]) => key !== k)))),
+          ];
     return fc.oneof(
       fc.constant(asText(obj)),
-      fc.tuple(fc.constantFrom(...keys), edgyJson).map(([k, v]) => asText({ ...obj, [k]: v })),
-      fc.constantFrom(...keys).map((k) => asText(Object.fromEntries(Object.entries(obj).filter(([key]) => key !== k)))),
+      ...perField,
       fc.tuple(edgyString, edgyJson).map(([k, v]) => asText({ ...obj, [k]: v })),
       fc.nat().map((n) => asText(obj).slice(0, n % Math.max(1, asText(obj).length))),
     );

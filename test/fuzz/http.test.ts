@@ -61,7 +61,9 @@ for (const kind of targetKinds()) {
       }).chain((r) => (r.route.op.requestBody ? body(r.route.path).map((raw) => ({ ...r, raw: raw as string | undefined })) : fc.constant({ ...r, raw: undefined })));
       await fc.assert(
         fc.asyncProperty(request, async ({ route, param, query: q, authed, raw }) => {
-          const path = route.path.replace("{id}", param === "__conv__" ? conv : param) + (Object.keys(q).length ? `?${new URLSearchParams(q)}` : "");
+          // every path parameter gets the fuzzed value ({id} the conversation, when asked for)
+          const filled = route.path.replace(/\{(\w+)\}/g, (_, name) => (param === "__conv__" ? (name === "id" ? conv : "1") : param));
+          const path = filled + (Object.keys(q).length ? `?${new URLSearchParams(q)}` : "");
           const res = await call(server.url, route.method.toUpperCase(), path, {
             token: authed ? a.accessToken : undefined,
             raw: raw?.replaceAll("__b__", b.id).replaceAll("__conv__", conv),

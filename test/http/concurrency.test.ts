@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { call, client, directConversation, group, register, registerMany, type TestUser } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
-import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget, onBun } from "../support/target.ts";
 
 type Msg = { id: string; seq: number; clientId: string; sender: string; body: { text: string } };
 
@@ -88,7 +88,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("two server processes on one database file [bun]", () => {
+describe.if(onBun)("two server processes on one database file [bun]", () => {
   const data = tempDataDir("parley-2proc-");
   let one: ServerProcess;
   let two: ServerProcess;
@@ -169,7 +169,7 @@ describe("two server processes on one database file [bun]", () => {
   });
 });
 
-describe("durability [bun, main.ts]", () => {
+describe.if(onBun)("durability [bun, main.ts]", () => {
   const data = tempDataDir("parley-crash-");
   afterAll(() => data.remove());
 

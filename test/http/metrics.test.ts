@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { metric, parseMetrics, scrape } from "../../bench/lib/metrics.ts";
 import { call, directConversation, expectError, registerMany, type TestUser } from "../support/api.ts";
-import { targetKinds, useTarget } from "../support/target.ts";
+import { onBun, targetKinds, useTarget } from "../support/target.ts";
 import { Sockets } from "../support/ws.ts";
 
 const TOKEN = "metrics-token-for-tests";
@@ -34,7 +34,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe.skipIf(!targetKinds().includes("bun"))("GET /metrics: the figures [bun]", () => {
+describe.if(onBun)("GET /metrics: the figures [bun]", () => {
   const server = useTarget("bun");
   const sockets = new Sockets();
   let a: TestUser;

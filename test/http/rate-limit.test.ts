@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FailureBudget, KeyedBuckets } from "../../src/http/buckets.ts";
 import { call, expectError, register, uniqueName, type Res } from "../support/api.ts";
 import { spawnServer, type ServerProcess } from "../support/process.ts";
-import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget, onBun } from "../support/target.ts";
 
 function expectLimited(res: Res, maxSeconds = 60) {
   expectError(res, 429, "rate_limited");
@@ -84,7 +84,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("auth rate limits, configured through the environment [bun, main.ts]", () => {
+describe.if(onBun)("auth rate limits, configured through the environment [bun, main.ts]", () => {
   const data = tempDataDir("parley-rate-");
   const noLimits = tempDataDir("parley-norate-");
   let limited: ServerProcess;
@@ -154,7 +154,7 @@ describe("auth rate limits, configured through the environment [bun, main.ts]", 
   });
 });
 
-describe("KeyedBuckets", () => {
+describe.if(onBun)("KeyedBuckets", () => {
   test("a full bucket of `limit`, refilled at `limit` per minute; a refusal takes nothing", () => {
     const b = new KeyedBuckets(6);
     const t0 = 1_000_000;
@@ -181,7 +181,7 @@ describe("KeyedBuckets", () => {
   });
 });
 
-describe("FailureBudget", () => {
+describe.if(onBun)("FailureBudget", () => {
   const settled = <T>(p: Promise<T>) => Promise.race([p.then((v) => ({ v })), Bun.sleep(5).then(() => "pending" as const)]);
 
   test("parallel attempts reserve the budget: past it they wait; failures refuse the waiters, successes let them in", async () => {

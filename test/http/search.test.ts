@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { call, directConversation, expectError, group, registerMany, sendText, type TestUser } from "../support/api.ts";
 import { spawnServer } from "../support/process.ts";
-import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget, onBun } from "../support/target.ts";
 
 const search = (u: TestUser, params: Record<string, string | number>) =>
   u.api.get(`/v1/search?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
@@ -116,7 +116,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("search index after a crash [bun, main.ts]", () => {
+describe.if(onBun)("search index after a crash [bun, main.ts]", () => {
   test("entries committed but not indexed (SEARCH_INDEX=off, or the process died) are indexed at the next start", async () => {
     const data = tempDataDir("parley-search-");
     let server = await spawnServer(data.dir, { SEARCH_INDEX: "off" });

@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { call, register } from "../support/api.ts";
 import { spawnServer } from "../support/process.ts";
-import { targetKinds, tempDataDir, useTarget } from "../support/target.ts";
+import { targetKinds, tempDataDir, useTarget, onBun } from "../support/target.ts";
 
 for (const kind of targetKinds()) {
   describe(`security headers [${kind}]`, () => {
@@ -46,7 +46,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("data directory [bun]", () => {
+describe.if(onBun)("data directory [bun]", () => {
   test("DATA_DIR is created 0700, the database, its WAL and the dev JWT secret 0600", async () => {
     const parent = tempDataDir("parley-modes-");
     const dataDir = join(parent.dir, "data");

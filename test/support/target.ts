@@ -40,6 +40,13 @@ export function targetKinds(env: Record<string, string | undefined> = process.en
   return kinds as TargetKind[];
 }
 
+/**
+ * Whether this run covers the Bun target: suites that start a Bun server of their own (a
+ * dedicated configuration, a process) run as `describe.if(onBun)(…)`, so that the Workers run of
+ * the same folders (`npm run test:workers`) does not run them a second time.
+ */
+export const onBun = targetKinds().includes("bun");
+
 /** A fresh temp directory and a cleanup that removes it. */
 export function tempDataDir(prefix = "parley-test-"): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { register, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, TEST_JWT_SECRET, useTarget } from "../support/target.ts";
+import { startTarget, targetKinds, TEST_JWT_SECRET, useTarget, onBun } from "../support/target.ts";
 import { rawUpgradeRefused, Sockets, WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -137,7 +137,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("ws connect, dedicated configuration [bun]", () => {
+describe.if(onBun)("ws connect, dedicated configuration [bun]", () => {
   test("ALLOWED_ORIGINS: listed origins pass, others (localhost included) get 403 forbidden", async () => {
     const t = await startTarget("bun", { ALLOWED_ORIGINS: "https://app.example, https://other.example" });
     try {

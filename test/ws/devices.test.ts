@@ -3,7 +3,7 @@
 // logout and refresh-token reuse close that login's sockets.
 import { afterEach, describe, expect, test } from "bun:test";
 import { call, group, register, registerMany, sendText, sleep, type TestUser } from "../support/api.ts";
-import { targetKinds, useTarget } from "../support/target.ts";
+import { targetKinds, useTarget, onBun } from "../support/target.ts";
 import { Sockets } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -116,7 +116,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("ws devices, dedicated configuration [bun]", () => {
+describe.if(onBun)("ws devices, dedicated configuration [bun]", () => {
   const server = useTarget("bun", { MAX_DEVICES_PER_USER: "2" });
 
   test("MAX_DEVICES_PER_USER: a device beyond the cap kicks the quietest device with 4010", async () => {

@@ -3,7 +3,7 @@
 // is accepted; binary frames are a protocol violation (4003).
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { group, register, registerMany, type TestUser } from "../support/api.ts";
-import { startTarget, targetKinds, useTarget } from "../support/target.ts";
+import { startTarget, targetKinds, useTarget, onBun } from "../support/target.ts";
 import { Sockets, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -139,7 +139,7 @@ for (const kind of targetKinds()) {
   });
 }
 
-describe("ws frames, dedicated configuration [bun]", () => {
+describe.if(onBun)("ws frames, dedicated configuration [bun]", () => {
   test("MAX_FRAME_BYTES: a frame one byte over the configured limit → 1009, at the limit → accepted", async () => {
     const LIMIT = 100 * 1024;
     const t = await startTarget("bun", { MAX_FRAME_BYTES: String(LIMIT) });

@@ -3,7 +3,7 @@
 // Both need special configuration, so they run on dedicated Bun servers.
 import { afterEach, describe, expect, test } from "bun:test";
 import { group, registerMany, type TestUser } from "../support/api.ts";
-import { useTarget } from "../support/target.ts";
+import { useTarget, onBun } from "../support/target.ts";
 import { RawWsClient, Sockets, type Frame } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -14,7 +14,7 @@ afterEach(() => {
   raws.clear();
 });
 
-describe("ws rate limit [bun]", () => {
+describe.if(onBun)("ws rate limit [bun]", () => {
   const RATE = 5;
   const BURST = 5;
   const t = useTarget("bun", { WS_FRAMES_PER_SEC: String(RATE), WS_FRAME_BURST: String(BURST) });
@@ -84,7 +84,7 @@ async function inWindows<T, R>(items: T[], window: number, fn: (item: T) => Prom
   return results;
 }
 
-describe("ws backpressure [bun]", () => {
+describe.if(onBun)("ws backpressure [bun]", () => {
   // The smallest send buffer the configuration allows; the default heartbeat (30 s), so nothing
   // here is closed for being idle while this process is busy with 10 MB.
   const t = useTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024) });
@@ -122,7 +122,7 @@ describe("ws backpressure [bun]", () => {
   }, 30_000);
 });
 
-describe("ws slow reader [bun]", () => {
+describe.if(onBun)("ws slow reader [bun]", () => {
   // A short drain timeout: a socket that takes nothing for that long is too slow.
   const HB = 300;
   const t = useTarget("bun", { MAX_BUFFERED_BYTES: String(64 * 1024), HEARTBEAT_MS: String(HB), DRAIN_TIMEOUT_MS: String(HB) });

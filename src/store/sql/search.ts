@@ -2,7 +2,7 @@
 // them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { indexedText } from "../../core/search-text.ts";
 import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/search.ts";
@@ -11,6 +11,9 @@ import type { Message } from "../../schema/messages.ts";
 import { conversations, members, messages, searchPositions, searchRows } from "../schema.ts";
 import { batchOf, type SqlDb } from "./db.ts";
 import { toMessage } from "./message-log.ts";
+
+/** Bodies indexed per step of the indexer, at most (but one entry always). */
+const BATCH_BYTES = 256 * 1024;
 
 export class SqlSearchStore implements SearchStore {
   constructor(private readonly db: SqlDb) {}
@@ -27,14 +30,30 @@ export class SqlSearchStore implements SearchStore {
 
   async catchUp(conv: string, limit: number): Promise<{ more: boolean }> {
     const position = sql`coalesce((SELECT seq FROM ${searchPositions} WHERE conv_id = ${conv}), 0)`;
-    const entries = await this.db
-      .select()
+    // At most `limit` entries and BATCH_BYTES of bodies (at least one entry): a step of the
+    // indexer holds the event loop for a bounded time, however large the messages.
+    const size = sql<number>`length(CAST(${messages.body} AS BLOB))`;
+    const next = this.db
+      .select({
+        ...getTableColumns(messages),
+        size: size.as("size"),
+        running: sql<number>`sum(${size}) OVER (ORDER BY ${messages.seq})`.as("running"),
+      })
       .from(messages)
       .where(and(eq(messages.convId, conv), gt(messages.seq, position)))
       .orderBy(asc(messages.seq))
-      .limit(limit + 1);
-    const more = entries.length > limit;
-    entries.length = Math.min(entries.length, limit);
+      .limit(limit + 1)
+      .as("next");
+    // only the rows of this step reach this process, and the one after it (more)
+    const rows = await this.db
+      .select()
+      .from(next)
+      .where(sql`${next.running} - ${next.size} < ${BATCH_BYTES}`)
+      .orderBy(asc(next.seq));
+    let n = 0;
+    while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= BATCH_BYTES)) n++;
+    const more = rows.length > n;
+    const entries = rows.slice(0, n);
     if (entries.length === 0) return { more: false };
     const statements: BatchItem<"sqlite">[] = [];
     for (const entry of entries) {
