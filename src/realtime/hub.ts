@@ -7,7 +7,8 @@ import type { Message } from "../schema/messages.ts";
 import type { Connection } from "./connection.ts";
 import { routeEvent } from "./frames.ts";
 import type { SessionLimits } from "./limits.ts";
-import { Session, type RealtimeBackend, type SessionSnapshot } from "./session.ts";
+import type { RealtimeBackend } from "./backend.ts";
+import { Session, type SessionSnapshot } from "./session.ts";
 
 export interface HubOptions {
   backend: RealtimeBackend;

@@ -12,8 +12,8 @@ import { nextTurn } from "../core/next-turn.ts";
 import type { AccessClaims } from "../core/ports.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import { ClientFrame, type ClientFrameOf, type Rid } from "../schema/frames.ts";
-import type { SendBody } from "../schema/entries.ts";
-import { MAX_PAGE_BYTES, type Message, type MessagePage } from "../schema/messages.ts";
+import { MAX_PAGE_BYTES, type Message } from "../schema/messages.ts";
+import type { RealtimeBackend } from "./backend.ts";
 import type { Connection } from "./connection.ts";
 import { ackFrame, encodeFrame, errorFrame } from "./frames.ts";
 import { Liveness } from "./liveness.ts";
@@ -22,24 +22,6 @@ import { PendingAcks } from "./pending-acks.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { SessionLimits } from "./limits.ts";
 import { RequestQueue } from "./request-queue.ts";
-
-/** What a session asks of the domain; on Bun these are the services, on Workers the objects. */
-export interface RealtimeBackend {
-  authenticate(token: string): Promise<AccessClaims | null>;
-  send(userId: string, conv: string, input: { clientId: string; body: SendBody }, sourceConnection: string): Promise<{ message: Message; created: boolean }>;
-  history(userId: string, conv: string, range: { after: number; limit: number; maxBytes: number }): Promise<MessagePage>;
-  /** Which of these conversations the user may read (hello's cursors are checked at once). */
-  readable(userId: string, convs: string[]): Promise<string[]>;
-  markDelivered(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
-  markRead(userId: string, conv: string, seq: number, sourceConnection: string): Promise<unknown>;
-  typing(userId: string, conv: string, sourceConnection: string): Promise<void>;
-  /**
-   * The last seq of each of the user's conversations. Given by a backend whose live events can
-   * arrive out of commit order (several nodes relaying to each other): hello then pins "live" to
-   * exactly what commits after it, instead of to the first message that happens to arrive.
-   */
-  positions?(userId: string): Promise<Record<string, number>>;
-}
 
 export interface SessionHooks {
   /** after hello authenticated, before welcome: register for live delivery */

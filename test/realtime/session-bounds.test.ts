@@ -7,7 +7,8 @@ import { routeEvent } from "../../src/realtime/frames.ts";
 import { defaultLimits } from "../../src/realtime/limits.ts";
 import { Liveness } from "../../src/realtime/liveness.ts";
 import { RequestQueue } from "../../src/realtime/request-queue.ts";
-import { Session, type RealtimeBackend } from "../../src/realtime/session.ts";
+import type { RealtimeBackend } from "../../src/realtime/backend.ts";
+import { Session } from "../../src/realtime/session.ts";
 import type { Message } from "../../src/schema/messages.ts";
 
 const message = (seq: number, sender: string, clientId = `k${seq}`): Message => ({

@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import type { Connection } from "../../src/realtime/connection.ts";
 import { Hub } from "../../src/realtime/hub.ts";
 import { defaultLimits } from "../../src/realtime/limits.ts";
-import type { RealtimeBackend } from "../../src/realtime/session.ts";
+import type { RealtimeBackend } from "../../src/realtime/backend.ts";
 import type { Message } from "../../src/schema/messages.ts";
 
 const message = (seq: number): Message => ({ id: `m${seq}`, conv: "c", seq, sender: "other", ts: seq, clientId: `k${seq}`, body: { type: "text", text: `#${seq}` } });
