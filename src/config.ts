@@ -32,6 +32,10 @@ export const ConfigSchema = z.object({
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** requests of one socket answered at once (a send counts until its ack left); more wait */
   WS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
+  /** friends: direct conversations only between friends (see src/core/contacts.ts) */
+  DIRECT_MESSAGES: z.enum(["anyone", "friends"]).default("anyone"),
+  /** friend requests one user may have waiting for an answer at once */
+  MAX_PENDING_FRIEND_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(100),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),

@@ -59,6 +59,8 @@ export interface ParleyEvents {
   receipt: Omit<ServerFrameOf<"receipt">, "t">;
   typing: Omit<ServerFrameOf<"typing">, "t">;
   presence: Omit<ServerFrameOf<"presence">, "t">;
+  /** a friend request, friendship or block changed (to both users' devices; blocks to the blocker's only) */
+  contact: Omit<ServerFrameOf<"contact">, "t">;
   connected: { user: string; heartbeatMs: number; reconnected: boolean };
   disconnected: { code: number; reason: string; willReconnect: boolean; wasConnected: boolean };
   /** unauthorized/kicked stops, refused sends of restored entries, server errors without a request */
@@ -299,7 +301,8 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         return this.#error(socket, frame);
       case "receipt":
       case "typing":
-      case "presence": {
+      case "presence":
+      case "contact": {
         const { t, ...event } = frame;
         return this.emit(t, event as never);
       }

@@ -1,6 +1,7 @@
 // Messages: the send path (authorize → group commit with seq → events in seq order), history,
 // and the delivered/read receipts.
 import { MAX_PAGE_BYTES, type Message, type MessageBody, type MessagePage } from "../schema/messages.ts";
+import type { Contacts } from "./contacts.ts";
 import type { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
 import { GroupCommitter } from "./group-commit.ts";
@@ -34,7 +35,7 @@ export interface MessageService {
 export class Messages implements MessageService {
   readonly #committer: GroupCommitter<Submission, Stored>;
 
-  constructor(private readonly deps: { messageLog: MessageLog; receipts: ReceiptStore; conversations: Conversations; events: EventSink; clock: Clock }) {
+  constructor(private readonly deps: { messageLog: MessageLog; receipts: ReceiptStore; conversations: Conversations; contacts: Pick<Contacts, "requireCanSend">; events: EventSink; clock: Clock }) {
     this.#committer = new GroupCommitter<Submission, Stored>(
       (subs) => deps.messageLog.appendMessages(subs.map((s) => s.message)),
       // Synchronous and in commit order, so every device sees a conversation's seqs in order.
@@ -52,6 +53,7 @@ export class Messages implements MessageService {
    */
   async send(userId: string, convId: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string): Promise<Stored> {
     const members = await this.deps.conversations.requireMember(userId, convId);
+    await this.deps.contacts.requireCanSend(userId, convId, members); // blocks, DIRECT_MESSAGES (contacts.ts)
     const message: NewMessage = { id: newId(), conv: convId, sender: userId, clientId: input.clientId, ts: this.deps.clock.now(), body: input.body };
     return this.#committer.submit({ message, members, sourceConnection });
   }

@@ -1,5 +1,6 @@
 // The domain, assembled from its ports. Runtime adapters build this once and hand it to the app.
 import { Accounts } from "./accounts.ts";
+import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
 import { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
 import { MemberCache } from "./member-cache.ts";
@@ -25,12 +26,15 @@ export interface ServiceDeps {
   memberCache?: MemberCache;
   /** how a membership change reaches the caches of other nodes (see Conversations.membersChanged) */
   onMembersChanged?: (convId: string) => void | Promise<void>;
+  /** DIRECT_MESSAGES and the cap on pending friend requests (default: src/config.ts's) */
+  contactRules?: ContactRules;
 }
 
 export interface Services {
   accounts: Accounts;
   conversations: Conversations;
   messages: MessageService;
+  contacts: Contacts;
   presence?: PresenceQueries;
 }
 
@@ -38,16 +42,18 @@ export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
   const { store, events } = deps;
   const members = deps.memberCache ?? new MemberCache(store.conversations);
+  const contacts = new Contacts({ contacts: store.contacts, users: store.users, events, clock, rules: deps.contactRules ?? defaultContactRules });
   const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
   const conversations = new Conversations({
     conversations: store.conversations,
     users: store.users,
     receipts: store.receipts,
     members,
+    contacts,
     clock,
     onMembersChanged: deps.onMembersChanged,
   });
-  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, events, clock });
-  const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
-  return { accounts, conversations, messages, presence };
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, events, clock });
+  const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
+  return { accounts, conversations, messages, contacts, presence };
 }

@@ -15,6 +15,7 @@ import { errorResponse, onError, validationError } from "./errors.ts";
 import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 
@@ -139,6 +140,7 @@ export function createApp(options: AppOptions) {
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
   app.route("/", presenceRoutes);
+  app.route("/", contactRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc("/openapi.json", {

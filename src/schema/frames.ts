@@ -1,6 +1,7 @@
 // WebSocket frames of GET /v1/ws (PROTOCOL.md "Realtime"), defined once for the server and the
 // client SDK. Every frame is one JSON text message with a `t`.
 import { z } from "zod";
+import { ContactChange } from "./contacts.ts";
 import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
 import { ClientId, MAX_PAGE, Message, MessageBody, Seq } from "./messages.ts";
@@ -81,6 +82,7 @@ export const ServerFrame = z.discriminatedUnion("t", [
   }),
   z.object({ t: z.literal("typing"), conv: z.string(), user: z.string() }),
   PresenceItem.extend({ t: z.literal("presence") }),
+  ContactChange.extend({ t: z.literal("contact") }),
   z.object({ t: z.literal("pong"), rid: RidOut }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

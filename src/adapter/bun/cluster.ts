@@ -4,7 +4,8 @@
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
 import { MemberCache, syncMemberCache } from "../../core/member-cache.ts";
-import type { ConversationStore } from "../../core/store/conversations.ts";
+import { presenceAudience } from "../../core/presence-queries.ts";
+import type { Store } from "../../core/store/index.ts";
 import { log } from "../../log.ts";
 import { createBus } from "../../bus/index.ts";
 import { createPresence } from "../../presence/index.ts";
@@ -14,7 +15,7 @@ import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 
 const PRESENCE_CHANNEL = "presence";
 
-export async function joinCluster(config: Config, conversations: ConversationStore, hub: () => Hub | undefined) {
+export async function joinCluster(config: Config, store: Pick<Store, "conversations" | "contacts">, hub: () => Hub | undefined) {
   const upstash = { upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN };
   const onError = (error: unknown) => log("cluster").error("presence/bus backend failed: {error}", { error });
   const presence = createPresence(upstash);
@@ -26,7 +27,7 @@ export async function joinCluster(config: Config, conversations: ConversationSto
   });
   const tracker = new PresenceTracker({
     presence,
-    contacts: (userId) => conversations.contactIds(userId),
+    contacts: (userId) => presenceAudience(store, userId),
     announce: (users, text) => bus.publish(PRESENCE_CHANNEL, JSON.stringify({ users, text })),
     liveConnections: () => hub()?.connections() ?? [],
     onError,
@@ -35,7 +36,7 @@ export async function joinCluster(config: Config, conversations: ConversationSto
   // One node needs no relay: its hub is the only one.
   const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
   await relay?.start();
-  const memberCache = new MemberCache(conversations);
+  const memberCache = new MemberCache(store.conversations);
   const members = await syncMemberCache(memberCache, bus, onError);
   const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
   return {

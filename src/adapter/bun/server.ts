@@ -2,6 +2,7 @@
 import { getConnInfo } from "hono/bun";
 import type { Config } from "../../config.ts";
 import { jwtSigner } from "../../auth/jwt.ts";
+import { contactRulesFrom } from "../../core/contacts.ts";
 import { createServices } from "../../core/services.ts";
 import { createApp } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
@@ -29,7 +30,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
-  const cluster = await joinCluster(config, store.conversations, () => hub);
+  const cluster = await joinCluster(config, store, () => hub);
   const services = createServices({
     presence: cluster.presence,
     store,
@@ -38,6 +39,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     events: cluster.events,
     memberCache: cluster.memberCache,
     onMembersChanged: cluster.onMembersChanged,
+    contactRules: contactRulesFrom(config),
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });
   hub = new Hub({

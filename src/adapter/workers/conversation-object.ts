@@ -17,7 +17,7 @@ import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
 import type { MessageBody } from "../../schema/messages.ts";
 import type { Env } from "./env.ts";
-import { outcome, userObject } from "./objects.ts";
+import { handToUser, outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
 
@@ -75,11 +75,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */
   #fanOut(event: DomainEvent): void {
     const routed = routeEvent(event);
-    for (const user of routed.to) {
-      this.#toUser(user, (u) =>
-        routed.kind === "stream" ? u.deliver(user, routed.message, routed.text, routed.sourceConnection) : u.notify(user, routed.text, routed.except),
-      );
-    }
+    for (const user of routed.to) this.#toUser(user, (u) => handToUser(u, user, routed));
   }
 
   #toUser(user: string, call: (stub: UserStub) => Promise<unknown>): void {

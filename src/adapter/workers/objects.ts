@@ -2,9 +2,12 @@
 // AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
 // as a value.
 import { AppError } from "../../core/errors.ts";
+import type { EventSink } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import { log } from "../../log.ts";
+import { routeEvent, type RoutedEvent } from "../../realtime/frames.ts";
 import type { Env } from "./env.ts";
-import type { Outcome } from "./rpc.ts";
+import type { Outcome, UserRpc } from "./rpc.ts";
 
 /** On the object's side: an AppError becomes a value; anything else stays a failure. */
 export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -28,6 +31,26 @@ export const OWNER_HEADER = "X-Parley-User";
 
 export const conversationObject = (env: Env, conv: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conv));
 export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+/** Hands a routed event's frame for `user` to that user's object. */
+export const handToUser = (stub: DurableObjectStub<UserRpc>, user: string, routed: RoutedEvent) =>
+  routed.kind === "stream" ? stub.deliver(user, routed.message, routed.text, routed.sourceConnection) : stub.notify(user, routed.text, routed.except);
+
+/**
+ * Where the Worker's own events go (contact changes; conversations' events leave from their
+ * objects): straight to the users' objects. Settles once they have the frame, or a delivery
+ * failed (logged: the change is committed, and each list can be read again).
+ */
+export const userObjectEvents = (env: Env): EventSink => ({
+  async publish(event) {
+    const routed = routeEvent(event);
+    await Promise.all(
+      routed.to.map((user) =>
+        handToUser(userObject(env, user), user, routed).catch((error) => log("realtime").warning("event to user {user} failed: {error}", { user, error })),
+      ),
+    );
+  },
+});
 
 /**
  * Messages as the Worker and the user objects see them: every write goes through the
