@@ -81,15 +81,18 @@ for (const kind of targetKinds()) {
       expect(await friendIds(b)).toEqual([a.id]);
       for (const u of [a, b]) for (const dir of ["in", "out"] as const) expect(await pendingOf(u, dir)).toEqual([]);
 
-      for (let round = 0; round < 4; round++) {
-        const [c, d] = (await users(2, server.url)) as [TestUser, TestUser];
-        const [x, y] = await Promise.all([ask(c, d), ask(d, c)]);
-        expect([x.status, y.status].sort()).toEqual([200, 201]);
-        expect(x.body.id).toBe(y.body.id); // one request, created by one and accepted by the other
-        expect(await friendIds(c)).toEqual([d.id]);
-        expect(await friendIds(d)).toEqual([c.id]);
-        for (const u of [c, d]) for (const dir of ["in", "out"] as const) expect(await pendingOf(u, dir)).toEqual([]);
-      }
+      // both at once, for several pairs side by side: one request, made by one and accepted by the other
+      const pairs = await Promise.all(Array.from({ length: 8 }, () => users(2, server.url)));
+      await Promise.all(
+        pairs.map(async ([c, d]) => {
+          const [x, y] = await Promise.all([ask(c!, d!), ask(d!, c!)]);
+          expect([x.status, y.status].sort()).toEqual([200, 201]);
+          expect(x.body.id).toBe(y.body.id);
+          expect(await friendIds(c!)).toEqual([d!.id]);
+          expect(await friendIds(d!)).toEqual([c!.id]);
+          for (const u of [c!, d!]) for (const dir of ["in", "out"] as const) expect(await pendingOf(u, dir)).toEqual([]);
+        }),
+      );
     });
 
     test("reject and cancel: only by the right side, only while pending, repeats answer the same; strangers get 404", async () => {
