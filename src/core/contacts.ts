@@ -10,6 +10,7 @@ import type { Contact, ContactChange, CreateFriendRequest, FriendRequest, Page, 
 import { cursorOf } from "../schema/contacts.ts";
 import { AppError, forbidden, invalid, notFound } from "./errors.ts";
 import type { EventSink } from "./events.ts";
+import type { DirectPeers } from "./direct-peers.ts";
 import type { Clock } from "./ports.ts";
 import { newId } from "./random.ts";
 import type { ContactStore, ListPage } from "./store/contacts.ts";
@@ -31,6 +32,14 @@ export const contactRulesFrom = (config: Pick<Config, "DIRECT_MESSAGES" | "MAX_P
 export interface ContactsDeps {
   contacts: ContactStore;
   users: UserStore;
+  /** the sends' view of each direct conversation's pair */
+  peers: DirectPeers;
+  /**
+   * Told after something changed between two users (a friendship, a block), so that what other
+   * caches hold of them (other Bun nodes, the conversation's object on Workers) is dropped too;
+   * `peers` drops it itself. See direct-peers.ts.
+   */
+  onPairChanged?: (a: string, b: string) => void | Promise<void>;
   events: EventSink;
   clock: Clock;
   rules: ContactRules;
@@ -102,6 +111,7 @@ export class Contacts {
 
   async unfriend(userId: string, other: string): Promise<void> {
     if (!(await this.deps.contacts.unfriend(userId, other))) throw notFound("friend");
+    await this.#pairChanged(userId, other);
     await this.#tell({ event: "unfriended", by: userId, user: other, at: this.deps.clock.now() });
   }
 
@@ -112,6 +122,7 @@ export class Contacts {
     const at = this.deps.clock.now();
     const done = await this.deps.contacts.block(userId, other, at);
     if (done.created) {
+      await this.#pairChanged(userId, other);
       await this.#tell({ event: "blocked", by: userId, user: other, at }, [userId]);
       if (done.unfriended) await this.#tell({ event: "unfriended", by: userId, user: other, at });
       for (const request of done.closed) await this.#tell({ event: request.status as "cancelled" | "rejected", by: userId, user: other, at, request });
@@ -122,6 +133,7 @@ export class Contacts {
 
   async unblock(userId: string, other: string): Promise<void> {
     if (!(await this.deps.contacts.unblock(userId, other))) throw notFound("block");
+    await this.#pairChanged(userId, other);
     await this.#tell({ event: "unblocked", by: userId, user: other, at: this.deps.clock.now() }, [userId]);
   }
 
@@ -139,11 +151,11 @@ export class Contacts {
   /**
    * Whether the user may send in this conversation, as far as contacts go: in a direct one, not
    * when blocked, nor (friends only) when they are not friends. `members` (from the member
-   * cache) spares groups of three or more the query.
+   * cache) spares groups of three or more the look.
    */
   async requireCanSend(userId: string, convId: string, members: readonly string[]): Promise<void> {
     if (members.length !== 2) return;
-    const peer = await this.deps.contacts.directPeer(userId, convId);
+    const peer = await this.deps.peers.peer(userId, convId);
     if (peer?.blocked) throw blocked();
     if (peer && this.deps.rules.directMessages === "friends" && !peer.friends) throw friendsOnly();
   }
@@ -168,8 +180,14 @@ export class Contacts {
   async #settle(request: FriendRequest, status: "accepted" | "rejected" | "cancelled", by: string): Promise<FriendRequest | null> {
     const at = this.deps.clock.now();
     const settled = await this.deps.contacts.settleRequest(request.id, status, at);
+    if (settled && status === "accepted") await this.#pairChanged(settled.from, settled.to);
     if (settled) await this.#tell({ event: status, by, user: by === settled.from ? settled.to : settled.from, at, request: settled });
     return settled;
+  }
+
+  async #pairChanged(a: string, b: string): Promise<void> {
+    this.deps.peers.forgetPair(a, b);
+    await this.deps.onPairChanged?.(a, b);
   }
 
   /** A committed change, to the devices of both users (or of `to`). */

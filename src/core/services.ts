@@ -1,6 +1,7 @@
 // The domain, assembled from its ports. Runtime adapters build this once and hand it to the app.
 import { Accounts } from "./accounts.ts";
 import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
+import { DirectPeers } from "./direct-peers.ts";
 import { Conversations } from "./conversations.ts";
 import type { EventSink } from "./events.ts";
 import { MemberCache } from "./member-cache.ts";
@@ -28,6 +29,10 @@ export interface ServiceDeps {
   onMembersChanged?: (convId: string) => void | Promise<void>;
   /** DIRECT_MESSAGES and the cap on pending friend requests (default: src/config.ts's) */
   contactRules?: ContactRules;
+  /** the direct conversations' pairs, when the runtime must reach them from outside (see direct-peers.ts); else its own */
+  directPeers?: DirectPeers;
+  /** how a change between two users reaches the other caches of them (see ContactsDeps.onPairChanged) */
+  onPairChanged?: (a: string, b: string) => void | Promise<void>;
 }
 
 export interface Services {
@@ -42,7 +47,15 @@ export function createServices(deps: ServiceDeps): Services {
   const clock = deps.clock ?? systemClock;
   const { store, events } = deps;
   const members = deps.memberCache ?? new MemberCache(store.conversations);
-  const contacts = new Contacts({ contacts: store.contacts, users: store.users, events, clock, rules: deps.contactRules ?? defaultContactRules });
+  const contacts = new Contacts({
+    contacts: store.contacts,
+    users: store.users,
+    peers: deps.directPeers ?? new DirectPeers(store.contacts),
+    onPairChanged: deps.onPairChanged,
+    events,
+    clock,
+    rules: deps.contactRules ?? defaultContactRules,
+  });
   const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
   const conversations = new Conversations({
     conversations: store.conversations,

@@ -2,7 +2,7 @@
 // friends, blocks and what a block forbids (both ways), DIRECT_MESSAGES=friends, bad input, the
 // cap on pending requests and the pages of every list.
 import { describe, expect, test } from "bun:test";
-import { directConversation, expectError, group, register, registerMany, sendText, type TestUser } from "../support/api.ts";
+import { directConversation, expectError, group, registerMany, sendText, type Res, type TestUser } from "../support/api.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
 
 const MAX_PENDING = 3;
@@ -23,7 +23,7 @@ async function allPages(u: TestUser, path: string, limit: number): Promise<{ ite
   let pages = 0;
   do {
     const sep = path.includes("?") ? "&" : "?";
-    const res = await u.api.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const res: Res = await u.api.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     items.push(...res.body.items);

@@ -1,8 +1,10 @@
 // What Bun nodes share: presence, and the bus that carries presence announcements, membership
-// changes (each node's member cache drops the list) and (with Upstash) every committed event to
+// changes (each node's member cache drops the list), changes between two users (each node's
+// direct peers drop the pair) and (with Upstash) every committed event to
 // the other nodes. Without Upstash: this process's memory.
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
+import { DirectPeers, syncDirectPeers } from "../../core/direct-peers.ts";
 import { MemberCache, syncMemberCache } from "../../core/member-cache.ts";
 import { presenceAudience } from "../../core/presence-queries.ts";
 import type { Store } from "../../core/store/index.ts";
@@ -38,6 +40,8 @@ export async function joinCluster(config: Config, store: Pick<Store, "conversati
   await relay?.start();
   const memberCache = new MemberCache(store.conversations);
   const members = await syncMemberCache(memberCache, bus, onError);
+  const directPeers = new DirectPeers(store.contacts);
+  const peers = await syncDirectPeers(directPeers, bus, onError);
   const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
   return {
     presence,
@@ -45,6 +49,8 @@ export async function joinCluster(config: Config, store: Pick<Store, "conversati
     events: relay ?? local,
     memberCache,
     onMembersChanged: (convId: string) => members.changed(convId),
+    directPeers,
+    onPairChanged: (a: string, b: string) => peers.changed(a, b),
     /** other nodes' events reach this one, later than its own */
     multiNode: relay !== null,
     stop() {
@@ -52,6 +58,7 @@ export async function joinCluster(config: Config, store: Pick<Store, "conversati
       unsubscribe();
       relay?.stop();
       members.stop();
+      peers.stop();
     },
   };
 }

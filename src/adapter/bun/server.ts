@@ -39,6 +39,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     events: cluster.events,
     memberCache: cluster.memberCache,
     onMembersChanged: cluster.onMembersChanged,
+    directPeers: cluster.directPeers,
+    onPairChanged: cluster.onPairChanged,
     contactRules: contactRulesFrom(config),
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });

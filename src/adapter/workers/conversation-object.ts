@@ -10,6 +10,7 @@
 // if it keeps failing it is logged and skipped: the user's next message then arrives past a
 // gap, which the socket's ordered delivery fills from the store, so nothing is lost, only later.
 import { DurableObject } from "cloudflare:workers";
+import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
 import { createServices } from "../../core/services.ts";
@@ -41,13 +42,16 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
 
 export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   readonly #messages: MessageService;
+  /** what stands between the two users, if this is a direct conversation (its sends check it) */
+  readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
   readonly #chains = new Map<string, Promise<void>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const rt = objectRuntime(env);
-    this.#messages = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } }).messages;
+    this.#peers = new DirectPeers(rt.deps.store.contacts);
+    this.#messages = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish: (event) => this.#fanOut(event) } }).messages;
   }
 
   send(userId: string, conv: string, input: { clientId: string; body: MessageBody }, sourceConnection?: string) {
@@ -70,6 +74,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
 
   typing(userId: string, conv: string) {
     return outcome(() => this.#messages.typing(userId, conv));
+  }
+
+  async pairChanged(a: string, b: string): Promise<void> {
+    this.#peers.forgetPair(a, b);
   }
 
   /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */

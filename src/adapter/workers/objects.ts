@@ -1,9 +1,11 @@
 // Calls between the Worker and its Durable Objects (DO RPC, rpc.ts): the stubs, and the domain's
 // AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
 // as a value.
+import { directKey } from "../../core/conversations.ts";
 import { AppError } from "../../core/errors.ts";
 import type { EventSink } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import type { ContactStore } from "../../core/store/contacts.ts";
 import { log } from "../../log.ts";
 import { routeEvent, type RoutedEvent } from "../../realtime/frames.ts";
 import type { Env } from "./env.ts";
@@ -65,6 +67,20 @@ export function remoteMessages(env: Env, reader: Pick<MessageService, "history">
     markDelivered: (userId, conv, seq, sourceConnection) => unwrap(conversationObject(env, conv).markDelivered(userId, conv, seq, sourceConnection)),
     typing: (userId, conv) => unwrap(conversationObject(env, conv).typing(userId, conv)),
   };
+}
+
+/**
+ * A change between two users (a block, a friendship) reaches the one cache of it that lives
+ * on: in their direct conversation's object, where the sends run (direct-peers.ts). A failure
+ * is logged: the change is committed, and the entry is read again within a minute anyway.
+ */
+export async function pairChanged(env: Env, contacts: ContactStore, a: string, b: string): Promise<void> {
+  try {
+    const conv = await contacts.directConversation(directKey(a, b));
+    if (conv) await conversationObject(env, conv).pairChanged(a, b);
+  } catch (error) {
+    log("realtime").warning("direct conversation of {a} and {b} not told of their change: {error}", { a, b, error });
+  }
 }
 
 /** A revoked login (logout, refresh-token reuse): its sockets, all in the user's object, close 4010. */

@@ -19,6 +19,8 @@ export interface ConversationRpc extends Rpc.DurableObjectBranded {
   markRead(userId: string, conv: string, seq: number, sourceConnection?: string): Promise<Outcome<{ readSeq: number; unread: number }>>;
   markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string): Promise<Outcome<number>>;
   typing(userId: string, conv: string): Promise<Outcome<void>>;
+  /** Something changed between the two users of this direct conversation (a block, a friendship): its sends look again. */
+  pairChanged(a: string, b: string): Promise<void>;
 }
 
 /** One per user (user-object.ts): that user's sockets; WebSocket upgrades arrive by fetch(). */

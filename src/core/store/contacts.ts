@@ -53,6 +53,8 @@ export interface ContactStore {
   blocks(blocker: string, page: ListPage): Promise<Contact[]>;
   /** Those of `others` who blocked the user or whom the user blocked. */
   blockedAmong(userId: string, others: readonly string[]): Promise<string[]>;
+  /** The direct conversation with this key (conversations.ts directKey), if there is one. */
+  directConversation(directKey: string): Promise<string | null>;
   /** For a direct conversation of the user: the other member and what stands between them; null for any other conversation. */
   directPeer(userId: string, convId: string): Promise<{ other: string; blocked: boolean; friends: boolean } | null>;
 }

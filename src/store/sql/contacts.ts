@@ -150,6 +150,11 @@ export class SqlContactStore implements ContactStore {
     return found;
   }
 
+  async directConversation(directKey: string): Promise<string | null> {
+    const row = await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.directKey, directKey)).get();
+    return row?.id ?? null;
+  }
+
   async directPeer(userId: string, convId: string) {
     const [row] = await this.db
       .select({
