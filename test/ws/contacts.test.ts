@@ -1,9 +1,11 @@
 // PROTOCOL.md "Contacts" over the socket: every request and friendship change reaches every
 // device of both users as a `contact` frame (a block only the blocker's), a blocked pair's
 // direct conversation refuses `send`, and neither of the two hears of the other's presence.
-import { afterEach, describe, expect, test } from "bun:test";
-import { directConversation, group, registerMany, type TestUser } from "../support/api.ts";
-import { targetKinds, useTarget } from "../support/target.ts";
+// With Upstash, two Bun nodes on one database: frames and blocks reach the other node.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { client, directConversation, expectError, group, registerMany, type TestUser } from "../support/api.ts";
+import { startTarget, targetKinds, tempDataDir, useTarget, type Target } from "../support/target.ts";
+import { waitFor } from "../support/upstash.ts";
 import { Sockets, type Frame, type WsClient } from "../support/ws.ts";
 
 const sockets = new Sockets();
@@ -109,3 +111,39 @@ for (const kind of targetKinds()) {
     });
   });
 }
+
+const upstash = { UPSTASH_REDIS_REST_URL: process.env.UPSTASH_REDIS_REST_URL ?? "", UPSTASH_REDIS_REST_TOKEN: process.env.UPSTASH_REDIS_REST_TOKEN ?? "" };
+
+describe.skipIf(!upstash.UPSTASH_REDIS_REST_URL || !targetKinds().includes("bun"))("contacts on two Bun nodes, one database and one Upstash", () => {
+  let node1: Target, node2: Target;
+  const data = tempDataDir();
+  beforeAll(async () => {
+    const env = { ...upstash, DATA_DIR: data.dir };
+    node1 = await startTarget("bun", env);
+    node2 = await startTarget("bun", env);
+  });
+  afterAll(async () => {
+    sockets.closeAll();
+    await node1?.stop();
+    await node2?.stop();
+    data.remove();
+  });
+
+  test("a request made on one node reaches a device on the other; a block made on one node holds on the other within moments", async () => {
+    const [a, b] = (await registerMany(node1.url, 2)) as [TestUser, TestUser];
+    const bOnNode2 = client(node2.url, b.accessToken);
+    const b1 = await sockets.hello(node2.url, b.accessToken, { device: "b1" });
+    const request = (await a.api.post("/v1/friends/requests", { to: b.id })).body;
+    expect(await b1.waitFor((f) => f.t === "contact", { what: "the request, via the other node" })).toMatchObject({ event: "request", request });
+
+    const direct = await directConversation(a, b);
+    const send = () => bOnNode2.post(`/v1/conversations/${direct}/messages`, { clientId: crypto.randomUUID(), body: { type: "text", text: "hi" } });
+    expect((await send()).status).toBe(201); // node 2 knows this pair now
+    expect((await a.api.put(`/v1/blocks/${b.id}`)).status).toBe(201);
+    // node 2 hears of it through the bus, a moment after node 1 answered
+    await waitFor(async () => (await send()).status === 403);
+    expectError(await send(), 403, "blocked");
+    expect((await a.api.delete(`/v1/blocks/${b.id}`)).status).toBe(204);
+    await waitFor(async () => (await send()).status === 201);
+  });
+});
