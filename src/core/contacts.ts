@@ -1,9 +1,9 @@
 // Contacts: friend requests (a crosswise request accepts the one it crosses), friends, blocks,
 // and the rules they put on direct conversations.
 //
-// A block works both ways until the blocker lifts it: neither of the two can open or send in
-// their direct conversation, send the other a friend request (`blocked`), or see the other's
-// presence (presence-queries.ts). Blocking also ends their friendship and closes the requests
+// A block works both ways until the blocker lifts it: neither of the two can open or send (or
+// type) in their direct conversation, send the other a friend request (`blocked`), or see the
+// other's presence (presence-queries.ts). Blocking also ends their friendship and closes the requests
 // between them. Groups they share are not affected.
 import type { Config } from "../config.ts";
 import type { Contact, ContactChange, CreateFriendRequest, FriendRequest, Page, PageQuery, RequestListQuery } from "../schema/contacts.ts";

@@ -79,6 +79,7 @@ export class Messages implements MessageService {
 
   async typing(userId: string, convId: string): Promise<void> {
     const members = await this.deps.conversations.requireMember(userId, convId);
+    await this.deps.contacts.requireCanSend(userId, convId, members); // as for sends: no typing across a block
     this.deps.events.publish({ type: "typing", conv: convId, user: userId, members });
   }
 }

@@ -77,17 +77,22 @@ for (const kind of targetKinds()) {
       expect(onB).toEqual([{ t: "contact", event: "unfriended", by: a.id, user: b.id, at }]);
     });
 
-    test("a blocked pair: `send` in their direct conversation is refused with blocked, in their group it is not", async () => {
+    test("a blocked pair: `send` and `typing` in their direct conversation are refused with blocked, in their group they are not", async () => {
       const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const direct = await directConversation(a, b);
       const shared = await group(a, [b]);
       await b.api.put(`/v1/blocks/${a.id}`);
-      for (const user of [a, b]) {
-        const ws = await sockets.hello(server.url, user.accessToken);
-        const refused = await ws.sendText(direct, "hello?");
-        expect(refused).toMatchObject({ t: "error", code: "blocked" });
+      const aWs = await sockets.hello(server.url, a.accessToken);
+      const bWs = await sockets.hello(server.url, b.accessToken);
+      for (const [ws, other] of [[aWs, bWs], [bWs, aWs]] as const) {
+        expect(await ws.sendText(direct, "hello?")).toMatchObject({ t: "error", code: "blocked" });
         expect((await ws.sendText(shared, "in the group")).t).toBe("ack");
+        expect(await ws.request({ t: "typing", conv: direct })).toMatchObject({ t: "error", code: "blocked" });
+        ws.send({ t: "typing", conv: shared });
+        await other.waitFor((f) => f.t === "typing" && f.conv === shared, { what: "typing in the group" });
       }
+      await Promise.all([aWs.barrier(), bWs.barrier()]);
+      for (const ws of [aWs, bWs]) expect(ws.all((f) => f.t === "typing" && f.conv === direct)).toEqual([]);
       expect((await a.api.get(`/v1/conversations/${direct}`)).body.lastSeq).toBe(0);
     });
 
