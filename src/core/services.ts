@@ -1,8 +1,8 @@
 // The domain, assembled from its ports. Runtime adapters build this once and hand it to the app.
 import { Accounts } from "./accounts.ts";
 import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
-import { DirectPeers } from "./direct-peers.ts";
 import { Conversations } from "./conversations.ts";
+import { DirectPeers } from "./direct-peers.ts";
 import type { EventSink } from "./events.ts";
 import { MemberCache } from "./member-cache.ts";
 import { Messages, type MessageService } from "./messages.ts";

@@ -1,7 +1,7 @@
 // What Bun nodes share: presence, and the bus that carries presence announcements, membership
 // changes (each node's member cache drops the list), changes between two users (each node's
-// direct peers drop the pair) and (with Upstash) every committed event to
-// the other nodes. Without Upstash: this process's memory.
+// direct peers drop the pair) and (with Upstash) every committed event to the other nodes.
+// Without Upstash: this process's memory.
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
 import { DirectPeers, syncDirectPeers } from "../../core/direct-peers.ts";
