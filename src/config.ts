@@ -38,6 +38,10 @@ export const ConfigSchema = z.object({
   RECALL_WINDOW_S: z.coerce.number().int().min(0).default(120),
   /** keep the full-text index of GET /v1/search (off: searches find nothing new) */
   SEARCH_INDEX: z.enum(["on", "off"]).default("on"),
+  /** friends: direct conversations only between friends (see src/core/contacts.ts) */
+  DIRECT_MESSAGES: z.enum(["anyone", "friends"]).default("anyone"),
+  /** friend requests one user may have waiting for an answer at once */
+  MAX_PENDING_FRIEND_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(100),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   /** when set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` */

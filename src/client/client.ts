@@ -63,6 +63,8 @@ export interface ParleyEvents {
   presence: Omit<ServerFrameOf<"presence">, "t">;
   /** this user was added to a conversation; its entries follow as `msg` */
   conversation: ServerFrameOf<"conversation">["conversation"];
+  /** a friend request, friendship or block changed (to both users' devices; blocks to the blocker's only) */
+  contact: Omit<ServerFrameOf<"contact">, "t">;
   connected: { user: string; heartbeatMs: number; reconnected: boolean };
   disconnected: { code: number; reason: string; willReconnect: boolean; wasConnected: boolean };
   /** unauthorized/kicked stops, refused sends of restored entries, server errors without a request */
@@ -311,7 +313,8 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         return this.emit("conversation", frame.conversation);
       case "receipt":
       case "typing":
-      case "presence": {
+      case "presence":
+      case "contact": {
         const { t, ...event } = frame;
         return this.emit(t, event as never);
       }

@@ -1,7 +1,8 @@
-// The contract's HTTP routes (PROTOCOL.md "Accounts", "Conversations", "Messages"; presence),
-// typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
+// The contract's HTTP routes (docs/protocol.md: accounts, conversations, entries, groups, contacts,
+// presence), typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
+import type { Contact, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
@@ -12,6 +13,8 @@ import { ParleyError } from "./errors.ts";
 export type RegisterInput = z.input<typeof RegisterRequest>;
 export type LoginInput = z.input<typeof LoginRequest>;
 export type HistoryRange = { after?: number; before?: number; limit?: number };
+/** A page of a contacts list: `cursor` is the previous page's `nextCursor`. */
+export type PageRange = { limit?: number; cursor?: string };
 
 /** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
 export interface HttpAuth {
@@ -62,12 +65,7 @@ export class ParleyHttp {
   receipts = (id: string) => this.#call<ReceiptState>("GET", `/v1/conversations/${enc(id)}/receipts`);
 
   // Messages.
-  history = (conv: string, range: HistoryRange = {}) => {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(range)) if (value !== undefined) query.set(key, String(value));
-    const qs = query.toString();
-    return this.#call<MessagePage>("GET", `/v1/conversations/${enc(conv)}/messages${qs ? `?${qs}` : ""}`);
-  };
+  history = (conv: string, range: HistoryRange = {}) => this.#call<MessagePage>("GET", `/v1/conversations/${enc(conv)}/messages${query(range)}`);
   /** Idempotent per clientId: sending again with the same one returns the original message. */
   send = (conv: string, body: SendBody, clientId: string = crypto.randomUUID()) =>
     this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages`, { clientId, body });
@@ -93,6 +91,21 @@ export class ParleyHttp {
   dissolve = (conv: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}`);
   markRead = (conv: string, seq: number) =>
     this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
+
+  // Contacts.
+  /** 201 a new request; 200 the caller's pending one to `to`, or `to`'s request to the caller, accepted. */
+  sendFriendRequest = (input: CreateFriendRequest) => this.#call<FriendRequest>("POST", "/v1/friends/requests", input);
+  /** Pending requests to the caller (`in`) or from the caller (`out`). */
+  friendRequests = (direction: "in" | "out", range: PageRange = {}) =>
+    this.#call<Page<FriendRequest>>("GET", `/v1/friends/requests${query({ direction, ...range })}`);
+  acceptFriendRequest = (id: string) => this.#call<FriendRequest>("POST", `/v1/friends/requests/${enc(id)}/accept`);
+  rejectFriendRequest = (id: string) => this.#call<FriendRequest>("POST", `/v1/friends/requests/${enc(id)}/reject`);
+  cancelFriendRequest = (id: string) => this.#call<FriendRequest>("POST", `/v1/friends/requests/${enc(id)}/cancel`);
+  friends = (range: PageRange = {}) => this.#call<Page<Contact>>("GET", `/v1/friends${query(range)}`);
+  unfriend = (userId: string) => this.#call<void>("DELETE", `/v1/friends/${enc(userId)}`);
+  block = (userId: string) => this.#call<Contact>("PUT", `/v1/blocks/${enc(userId)}`);
+  unblock = (userId: string) => this.#call<void>("DELETE", `/v1/blocks/${enc(userId)}`);
+  blocks = (range: PageRange = {}) => this.#call<Page<Contact>>("GET", `/v1/blocks${query(range)}`);
 
   async #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
     const auth = authenticated ? this.options.auth : undefined;
@@ -125,6 +138,14 @@ export class ParleyHttp {
 }
 
 const enc = encodeURIComponent;
+
+/** `?a=1&b=2` of the defined values, or "" */
+function query(params: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) qs.set(key, String(value));
+  const text = qs.toString();
+  return text ? `?${text}` : "";
+}
 
 function safeJson(text: string): unknown {
   try {

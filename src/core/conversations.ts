@@ -1,5 +1,6 @@
 // Conversations: direct (one per pair) and group (owner/admin/member), listing, lookup.
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
+import type { Contacts } from "./contacts.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireReader } from "./permissions.ts";
 import type { Roster } from "./roster.ts";
@@ -17,6 +18,8 @@ export interface ConversationsDeps {
   users: UserStore;
   receipts: ReceiptStore;
   rosters: RosterCache;
+  /** blocks and DIRECT_MESSAGES decide who may open a direct conversation */
+  contacts: Pick<Contacts, "requireDirectAllowed">;
   clock: Clock;
   /**
    * Told after a conversation's membership changed, so that member lists cached elsewhere (other
@@ -33,6 +36,7 @@ export class Conversations {
     if (req.kind === "direct") {
       if (req.with === userId) throw invalid("cannot start a direct conversation with yourself", { with: "is you" });
       await this.#requireUsers([req.with]);
+      await this.deps.contacts.requireDirectAllowed(userId, req.with);
       const { id, created } = await conversations.createDirect(
         { id: newId(), directKey: directKey(userId, req.with), createdAt: clock.now() },
         [userId, req.with],

@@ -1,6 +1,7 @@
 // What the domain announces after a change is committed. The realtime layer (one hub per Bun
 // process, or the Durable Objects on Workers) turns these into frames for connected devices.
 import type { Conversation } from "../schema/conversations.ts";
+import type { ContactChange } from "../schema/contacts.ts";
 import type { Message } from "../schema/messages.ts";
 
 export type DomainEvent =
@@ -8,12 +9,18 @@ export type DomainEvent =
   /** members were added: their sockets get the conversation, then its log from `from` */
   | { type: "joined"; conv: string; users: readonly string[]; conversation: Conversation; from: number }
   | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; sourceConnection?: string }
-  | { type: "typing"; conv: string; user: string; members: readonly string[]; sourceConnection?: string };
+  | { type: "typing"; conv: string; user: string; members: readonly string[]; sourceConnection?: string }
+  | { type: "contact"; change: ContactChange; users: readonly string[]; sourceConnection?: string };
 
 // `sourceConnection` is the connection that caused the event: it gets an ack (or nothing), not the echo.
 
 export interface EventSink {
-  publish(event: DomainEvent): void;
+  /**
+   * A sink may return a promise that settles once the event reached its recipients (Workers: the
+   * users' objects); a caller that answers a request after a change awaits it (contacts.ts), so
+   * the client's next request comes after the frames.
+   */
+  publish(event: DomainEvent): void | Promise<void>;
 }
 
 export const noEvents: EventSink = { publish: () => {} };

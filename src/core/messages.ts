@@ -3,6 +3,7 @@
 // folded state, delivered/read receipts and typing.
 import type { EmojiReaction, EntryBody, SendBody } from "../schema/entries.ts";
 import { MAX_PAGE_BYTES, type Message, type MessagePage } from "../schema/messages.ts";
+import type { Contacts } from "./contacts.ts";
 import type { Conversations } from "./conversations.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import type { EventSink } from "./events.ts";
@@ -48,6 +49,8 @@ export interface MessagesDeps {
   messageLog: MessageLog;
   receipts: ReceiptStore;
   conversations: Conversations;
+  /** blocks and DIRECT_MESSAGES decide who may send in a direct conversation */
+  contacts: Pick<Contacts, "requireCanSend">;
   writer: LogWriter;
   events: EventSink;
   clock: Clock;
@@ -64,6 +67,7 @@ export class Messages implements MessageService {
   async send(userId: string, convId: string, input: { clientId: string; body: SendBody }, sourceConnection?: string): Promise<Stored> {
     const roster = await this.deps.conversations.roster(convId);
     const sender = requireSender(roster, userId, this.deps.clock.now());
+    if (roster!.kind === "direct") await this.deps.contacts.requireCanSend(userId, convId, memberIds(roster!));
     const { body } = input;
     if (body.type === "text") {
       checkMentions(roster!, sender, body.mentions);
@@ -127,6 +131,7 @@ export class Messages implements MessageService {
   async typing(userId: string, convId: string): Promise<void> {
     const roster = await this.deps.conversations.roster(convId);
     requireWriter(roster, userId);
+    if (roster!.kind === "direct") await this.deps.contacts.requireCanSend(userId, convId, memberIds(roster!));
     this.deps.events.publish({ type: "typing", conv: convId, user: userId, members: memberIds(roster!) });
   }
 

@@ -1,6 +1,8 @@
 // The domain, assembled from its ports. Runtime adapters build this once and hand it to the app.
 import { Accounts } from "./accounts.ts";
+import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
 import { Conversations } from "./conversations.ts";
+import { DirectPeers } from "./direct-peers.ts";
 import type { EventSink } from "./events.ts";
 import { RosterCache } from "./roster-cache.ts";
 import { Groups, type GroupService } from "./groups.ts";
@@ -34,6 +36,12 @@ export interface ServiceDeps {
   /** false: no full-text index is kept (SEARCH_INDEX=off) */
   searchIndex?: boolean;
   onIndexError?: (error: unknown) => void;
+  /** DIRECT_MESSAGES and the cap on pending friend requests (default: src/config.ts's) */
+  contactRules?: ContactRules;
+  /** the direct conversations' pairs, when the runtime must reach them from outside (see direct-peers.ts); else its own */
+  directPeers?: DirectPeers;
+  /** how a change between two users reaches the other caches of them (see ContactsDeps.onPairChanged) */
+  onPairChanged?: (a: string, b: string) => void | Promise<void>;
 }
 
 export interface Services {
@@ -44,6 +52,7 @@ export interface Services {
   search: Search;
   /** fills the search index after commits (absent when SEARCH_INDEX=off) */
   indexer?: SearchIndexer;
+  contacts: Contacts;
   presence?: PresenceQueries;
 }
 
@@ -56,12 +65,22 @@ export function createServices(deps: ServiceDeps): Services {
     ? { publish: (event) => (event.type === "message" && indexer.touched(event.message.conv), deps.events.publish(event)) }
     : deps.events;
   const rosters = deps.rosterCache ?? new RosterCache(store.conversations);
+  const contacts = new Contacts({
+    contacts: store.contacts,
+    users: store.users,
+    peers: deps.directPeers ?? new DirectPeers(store.contacts),
+    onPairChanged: deps.onPairChanged,
+    events,
+    clock,
+    rules: deps.contactRules ?? defaultContactRules,
+  });
   const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
   const conversations = new Conversations({
     conversations: store.conversations,
     users: store.users,
     receipts: store.receipts,
     rosters,
+    contacts,
     clock,
     onMembersChanged: deps.onMembersChanged,
   });
@@ -71,8 +90,8 @@ export function createServices(deps: ServiceDeps): Services {
     rosterChanged: (convId) => void conversations.membersChanged(convId).catch(() => {}), // other nodes re-read within maxAgeMs anyway
   });
   const windows = deps.windows ?? defaultWindows;
-  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, writer, events, clock, windows });
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, writer, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
-  const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
-  return { accounts, conversations, messages, groups, search: new Search(store.search), indexer, presence };
+  const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
+  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence };
 }

@@ -16,6 +16,7 @@ import { countRequests, metricsHandler, type MetricsExposition } from "./metrics
 import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
+import { contactRoutes } from "./routes/contacts.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
@@ -178,6 +179,7 @@ export function createApp(options: AppOptions) {
   app.route("/", groupRoutes);
   app.route("/", searchRoutes);
   app.route("/", presenceRoutes);
+  app.route("/", contactRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", { type: "http", scheme: "bearer", description: "METRICS_TOKEN" });

@@ -48,6 +48,8 @@ export function routeEvent(event: DomainEvent): RoutedEvent {
         text: encodeFrame({ t: "typing", conv: event.conv, user: event.user }),
         to: event.members.filter((m) => m !== event.user),
       };
+    case "contact":
+      return { kind: "notify", text: encodeFrame({ t: "contact", ...event.change }), to: event.users, except: event.sourceConnection };
     default:
       return event satisfies never;
   }

@@ -7,7 +7,7 @@ import type { PresenceItem } from "../schema/presence.ts";
 
 export interface PresenceTrackerDeps {
   presence: Presence;
-  /** users who share a conversation with this one: they hear of its transitions */
+  /** who hears of this user's transitions: those who share a conversation with it, no one across a block (presenceAudience) */
   contacts(userId: string): Promise<string[]>;
   /** sends a serialised `presence` frame to every socket of these users, on whichever node */
   announce(userIds: readonly string[], text: string): Promise<void>;

@@ -1,6 +1,7 @@
 // WebSocket frames of GET /v1/ws (PROTOCOL.md "Realtime"), defined once for the server and the
 // client SDK. Every frame is one JSON text message with a `t`.
 import { z } from "zod";
+import { ContactChange } from "./contacts.ts";
 import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
 import { Conversation } from "./conversations.ts";
@@ -85,6 +86,7 @@ export const ServerFrame = z.discriminatedUnion("t", [
   PresenceItem.extend({ t: z.literal("presence") }),
   /** the user was added to a conversation: its log follows on this socket */
   z.object({ t: z.literal("conversation"), conversation: Conversation }),
+  ContactChange.extend({ t: z.literal("contact") }),
   z.object({ t: z.literal("pong"), rid: RidOut }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -139,4 +139,62 @@ export const searchPositions = sqliteTable("search_positions", {
   seq: integer("seq").notNull(),
 });
 
-export const schema = { users, logins, refreshTokens, conversations, members, messages, reactions, searchRows, searchPositions };
+// Contacts (src/store/sql/contacts.ts). One friend request per sender and recipient: a new one
+// replaces a settled one, so repeating requests never grows the table.
+export const friendRequests = sqliteTable(
+  "friend_requests",
+  {
+    id: text("id").primaryKey(),
+    fromId: text("from_id").notNull(),
+    toId: text("to_id").notNull(),
+    note: text("note"),
+    status: text("status", { enum: ["pending", "accepted", "rejected", "cancelled"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("friend_requests_pair").on(t.fromId, t.toId),
+    index("friend_requests_from").on(t.fromId, t.status, t.createdAt),
+    index("friend_requests_to").on(t.toId, t.status, t.createdAt),
+  ],
+);
+
+// A friendship is two rows, one per side, so each user's list is one range of the key.
+export const friendships = sqliteTable(
+  "friendships",
+  {
+    userId: text("user_id").notNull(),
+    friendId: text("friend_id").notNull(),
+    since: integer("since").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.friendId] }), index("friendships_since").on(t.userId, t.since)],
+);
+
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    blockerId: text("blocker_id").notNull(),
+    blockedId: text("blocked_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockerId, t.blockedId] }),
+    index("blocks_since").on(t.blockerId, t.createdAt),
+    // "who blocked this user", for the checks that work both ways
+    index("blocks_blocked").on(t.blockedId),
+  ],
+);
+
+export const schema = {
+  users,
+  logins,
+  refreshTokens,
+  conversations,
+  members,
+  messages,
+  reactions,
+  searchRows,
+  searchPositions,
+  friendRequests,
+  friendships,
+  blocks,
+};

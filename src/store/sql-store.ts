@@ -2,6 +2,7 @@
 // implementation per concern (src/store/sql/), all on the same database.
 import type { Store } from "../core/store/index.ts";
 import { DEFAULT_MAX_PARAMS, type SqlDb } from "./sql/db.ts";
+import { SqlContactStore } from "./sql/contacts.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
@@ -23,5 +24,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     messageLog: new SqlMessageLog(db),
     receipts: new SqlReceiptStore(db),
     search: new SqlSearchStore(db),
+    contacts: new SqlContactStore(db),
   };
 }

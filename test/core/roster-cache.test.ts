@@ -100,6 +100,7 @@ test("membersChanged on one node drops the list on that node at once and on the 
         users: store.users,
         receipts: store.receipts,
         rosters: cache,
+        contacts: { requireDirectAllowed: async () => {} }, // no direct conversations here
         clock: systemClock,
         onMembersChanged: (conv) => sync.changed(conv),
       });

@@ -1,10 +1,13 @@
 // What Bun nodes share: presence, and the bus that carries presence announcements, membership
-// changes (each node's member cache drops the list) and (with Upstash) every committed event to
-// the other nodes. Without Upstash: this process's memory.
+// changes (each node's member cache drops the list), changes between two users (each node's
+// direct peers drop the pair) and (with Upstash) every committed event to the other nodes.
+// Without Upstash: this process's memory.
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
+import { DirectPeers, syncDirectPeers } from "../../core/direct-peers.ts";
+import { presenceAudience } from "../../core/presence-queries.ts";
 import { RosterCache, syncRosterCache } from "../../core/roster-cache.ts";
-import type { ConversationStore } from "../../core/store/conversations.ts";
+import type { Store } from "../../core/store/index.ts";
 import { log } from "../../log.ts";
 import { createBus } from "../../bus/index.ts";
 import { createPresence } from "../../presence/index.ts";
@@ -14,7 +17,7 @@ import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 
 const PRESENCE_CHANNEL = "presence";
 
-export async function joinCluster(config: Config, conversations: ConversationStore, hub: () => Hub | undefined) {
+export async function joinCluster(config: Config, store: Pick<Store, "conversations" | "contacts">, hub: () => Hub | undefined) {
   const upstash = { upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN };
   const onError = (error: unknown) => log("cluster").error("presence/bus backend failed: {error}", { error });
   const presence = createPresence(upstash);
@@ -26,7 +29,7 @@ export async function joinCluster(config: Config, conversations: ConversationSto
   });
   const tracker = new PresenceTracker({
     presence,
-    contacts: (userId) => conversations.contactIds(userId),
+    contacts: (userId) => presenceAudience(store, userId),
     announce: (users, text) => bus.publish(PRESENCE_CHANNEL, JSON.stringify({ users, text })),
     liveConnections: () => hub()?.connections() ?? [],
     onError,
@@ -35,8 +38,10 @@ export async function joinCluster(config: Config, conversations: ConversationSto
   // One node needs no relay: its hub is the only one.
   const relay = config.UPSTASH_REDIS_REST_URL ? new EventRelay(local, bus, onError) : null;
   await relay?.start();
-  const rosterCache = new RosterCache(conversations);
+  const rosterCache = new RosterCache(store.conversations);
   const members = await syncRosterCache(rosterCache, bus, onError);
+  const directPeers = new DirectPeers(store.contacts);
+  const peers = await syncDirectPeers(directPeers, bus, onError);
   const timer = setInterval(() => void tracker.refresh(), presence.ttlMs / 3);
   return {
     presence,
@@ -44,6 +49,8 @@ export async function joinCluster(config: Config, conversations: ConversationSto
     events: relay ?? local,
     rosterCache,
     onMembersChanged: (convId: string) => members.changed(convId),
+    directPeers,
+    onPairChanged: (a: string, b: string) => peers.changed(a, b),
     /** other nodes' events reach this one, later than its own */
     multiNode: relay !== null,
     stop() {
@@ -51,6 +58,7 @@ export async function joinCluster(config: Config, conversations: ConversationSto
       unsubscribe();
       relay?.stop();
       members.stop();
+      peers.stop();
     },
   };
 }

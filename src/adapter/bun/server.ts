@@ -4,6 +4,7 @@ import { getConnInfo } from "hono/bun";
 import { entryWindowsFrom, type Config } from "../../config.ts";
 import { jwtSigner } from "../../auth/jwt.ts";
 import { measuredMessageLog } from "../../core/measured-message-log.ts";
+import { contactRulesFrom } from "../../core/contacts.ts";
 import { createServices } from "../../core/services.ts";
 import { createApp } from "../../http/app.ts";
 import { authRateLimitsFrom } from "../../http/rate-limit.ts";
@@ -48,7 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     m.set("parley_ws_queued_bytes", stats.queuedBytes);
     m.set("parley_ws_queued_bytes_peak", peakQueuedBytes());
   });
-  const cluster = await joinCluster(config, store.conversations, () => hub);
+  const cluster = await joinCluster(config, store, () => hub);
   const services = createServices({
     windows: entryWindowsFrom(config),
     searchIndex: config.SEARCH_INDEX === "on",
@@ -60,6 +61,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     events: cluster.events,
     rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
+    directPeers: cluster.directPeers,
+    onPairChanged: cluster.onPairChanged,
+    contactRules: contactRulesFrom(config),
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
   });
   hub = new Hub({

@@ -10,6 +10,7 @@
 // if it keeps failing it is logged and skipped: the user's next message then arrives past a
 // gap, which the socket's ordered delivery fills from the store, so nothing is lost, only later.
 import { DurableObject } from "cloudflare:workers";
+import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
 import { createServices } from "../../core/services.ts";
@@ -18,7 +19,7 @@ import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
 import type { SendBody } from "../../schema/entries.ts";
 import type { Env } from "./env.ts";
-import { outcome, userObject } from "./objects.ts";
+import { handToUser, outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
 
@@ -43,13 +44,16 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
 export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   readonly #messages: MessageService;
   readonly #groups: GroupService;
+  /** what stands between the two users, if this is a direct conversation (its sends check it) */
+  readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
   readonly #chains = new Map<string, Promise<void>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const rt = objectRuntime(env);
-    const services = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } });
+    this.#peers = new DirectPeers(rt.deps.store.contacts);
+    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish: (event) => this.#fanOut(event) } });
     this.#messages = services.messages;
     this.#groups = services.groups;
   }
@@ -112,21 +116,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return outcome(() => this.#groups.dissolve(...args));
   }
 
+  async pairChanged(a: string, b: string): Promise<void> {
+    this.#peers.forgetPair(a, b);
+  }
+
   /** Called synchronously in commit order (Messages' contract): the chains keep that order per user. */
   #fanOut(event: DomainEvent): void {
     const routed = routeEvent(event);
-    for (const user of routed.to) {
-      this.#toUser(user, (u) => {
-        switch (routed.kind) {
-          case "stream":
-            return u.deliver(user, routed.message, routed.text, routed.sourceConnection);
-          case "notify":
-            return u.notify(user, routed.text, routed.except);
-          case "join":
-            return u.join(user, routed.conv, routed.text, routed.from);
-        }
-      });
-    }
+    for (const user of routed.to) this.#toUser(user, (u) => handToUser(u, user, routed));
   }
 
   #toUser(user: string, call: (stub: UserStub) => Promise<unknown>): void {

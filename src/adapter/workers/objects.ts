@@ -1,11 +1,16 @@
 // Calls between the Worker and its Durable Objects (DO RPC, rpc.ts): the stubs, and the domain's
 // AppError (code, details: the HTTP status and the ws error frame depend on them) carried across
 // as a value.
+import { directKey } from "../../core/conversations.ts";
 import { AppError } from "../../core/errors.ts";
 import type { GroupService } from "../../core/groups.ts";
+import type { EventSink } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import type { ContactStore } from "../../core/store/contacts.ts";
+import { log } from "../../log.ts";
+import { routeEvent, type RoutedEvent } from "../../realtime/frames.ts";
 import type { Env } from "./env.ts";
-import type { Outcome } from "./rpc.ts";
+import type { Outcome, UserRpc } from "./rpc.ts";
 
 /** On the object's side: an AppError becomes a value; anything else stays a failure. */
 export async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -29,6 +34,34 @@ export const OWNER_HEADER = "X-Parley-User";
 
 export const conversationObject = (env: Env, conv: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(conv));
 export const userObject = (env: Env, userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+/** Hands a routed event's frame for `user` to that user's object. */
+export function handToUser(stub: DurableObjectStub<UserRpc>, user: string, routed: RoutedEvent): Promise<void> {
+  switch (routed.kind) {
+    case "stream":
+      return stub.deliver(user, routed.message, routed.text, routed.sourceConnection);
+    case "notify":
+      return stub.notify(user, routed.text, routed.except);
+    case "join":
+      return stub.join(user, routed.conv, routed.text, routed.from);
+  }
+}
+
+/**
+ * Where the Worker's own events go (contact changes; conversations' events leave from their
+ * objects): straight to the users' objects. Settles once they have the frame, or a delivery
+ * failed (logged: the change is committed, and each list can be read again).
+ */
+export const userObjectEvents = (env: Env): EventSink => ({
+  async publish(event) {
+    const routed = routeEvent(event);
+    await Promise.all(
+      routed.to.map((user) =>
+        handToUser(userObject(env, user), user, routed).catch((error) => log("realtime").warning("event to user {user} failed: {error}", { user, error })),
+      ),
+    );
+  },
+});
 
 /**
  * Messages as the Worker and the user objects see them: every write goes through the
@@ -60,6 +93,20 @@ export function remoteGroups(env: Env): GroupService {
     update: (userId, conv, input) => unwrap(at(conv).update(userId, conv, input)),
     dissolve: (userId, conv, input) => unwrap(at(conv).dissolve(userId, conv, input)),
   };
+}
+
+/**
+ * A change between two users (a block, a friendship) reaches the one cache of it that lives
+ * on: in their direct conversation's object, where the sends run (direct-peers.ts). A failure
+ * is logged: the change is committed, and the entry is read again within a minute anyway.
+ */
+export async function pairChanged(env: Env, contacts: ContactStore, a: string, b: string): Promise<void> {
+  try {
+    const conv = await contacts.directConversation(directKey(a, b));
+    if (conv) await conversationObject(env, conv).pairChanged(a, b);
+  } catch (error) {
+    log("realtime").warning("direct conversation of {a} and {b} not told of their change: {error}", { a, b, error });
+  }
 }
 
 /** A revoked login (logout, refresh-token reuse): its sockets, all in the user's object, close 4010. */

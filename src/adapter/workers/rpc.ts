@@ -20,7 +20,10 @@ type Remote<S> = { [K in keyof S]: S[K] extends (...args: infer A) => Promise<in
 export interface ConversationRpc
   extends Rpc.DurableObjectBranded,
     Remote<Omit<MessageService, "history">>,
-    Remote<GroupService> {}
+    Remote<GroupService> {
+  /** Something changed between the two users of this direct conversation (a block, a friendship): its sends look again. */
+  pairChanged(a: string, b: string): Promise<void>;
+}
 
 /** One per user (user-object.ts): that user's sockets; WebSocket upgrades arrive by fetch(). */
 export interface UserRpc extends Rpc.DurableObjectBranded {

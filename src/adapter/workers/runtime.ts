@@ -4,6 +4,7 @@
 // the same for every entry point of one deployment), so a JWT_SECRET-less dev isolate signs and
 // verifies with one random key everywhere.
 import { jwtSigner } from "../../auth/jwt.ts";
+import { contactRulesFrom } from "../../core/contacts.ts";
 import { noEvents } from "../../core/events.ts";
 import type { ServiceDeps } from "../../core/services.ts";
 import { log, setupLogging } from "../../log.ts";
@@ -48,6 +49,7 @@ function boot(env: Env): Runtime | Error {
       tokens: jwtSigner(settings.jwtSecret, config.ACCESS_TOKEN_TTL),
       events: noEvents,
       windows: entryWindowsFrom(config),
+      contactRules: contactRulesFrom(config),
       // Upstash when both UPSTASH_REDIS_REST_* are set: the presence Bun nodes use, shared with
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,

@@ -9,12 +9,15 @@
 // - messages: writes go to the conversation's Durable Object (the single writer of its seq,
 //   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
 //   sends included); history is read from the store, per call like conversations.
+// - contacts: per call like conversations; their `contact` frames go from the Worker straight
+//   to the users' objects, and a change between two users to their direct conversation's
+//   object (whose sends check it), before the answer.
 // - presence: with Upstash, asked of Upstash, as Bun nodes do; without, the status of each user
 //   is asked of that user's object, which holds its sockets.
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
-import { kickLogin, remoteGroups, remoteMessages, userObject } from "./objects.ts";
+import { kickLogin, pairChanged, remoteGroups, remoteMessages, userObject, userObjectEvents } from "./objects.ts";
 
 /** An object whose every property access is served by a fresh instance from `make`. */
 function perCall<T extends object>(make: () => T): T {
@@ -37,9 +40,12 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
     search: perCall(() => createServices(reading).search),
+    contacts: perCall(
+      () => createServices({ ...reading, events: userObjectEvents(env), onPairChanged: (a, b) => pairChanged(env, deps.store.contacts, a, b) }).contacts,
+    ),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
-      conversations: deps.store.conversations,
+      store: deps.store,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
     }),
   };

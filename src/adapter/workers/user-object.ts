@@ -28,6 +28,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Message } from "../../schema/messages.ts";
 import type { PresenceStatus } from "../../core/presence.ts";
+import { presenceAudience } from "../../core/presence-queries.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import type { Connection } from "../../realtime/connection.ts";
 import { CloseCode } from "../../schema/close-codes.ts";
@@ -110,7 +111,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     this.#tracker = shared
       ? new PresenceTracker({
           presence: shared,
-          contacts: (userId) => this.#rt.deps.store.conversations.contactIds(userId),
+          contacts: (userId) => presenceAudience(this.#rt.deps.store, userId),
           announce: (users, text) => this.#tell(users, text),
           liveConnections: () => this.#hub.connections(),
           onError: (error) => log("realtime").warning("presence backend failed: {error}", { error }),
@@ -288,7 +289,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
       const lastSeen = online ? null : Date.now();
       if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
       const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
-      const announce = this.#announcing.then(async () => this.#tell(await this.#rt.deps.store.conversations.contactIds(userId), text));
+      const announce = this.#announcing.then(async () => this.#tell(await presenceAudience(this.#rt.deps.store, userId), text));
       this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
       this.ctx.waitUntil(this.#announcing);
     });

@@ -1,6 +1,7 @@
 // The whole store, one part per concern, for wiring: a runtime opens one and hands each domain
 // class the parts it uses. A feature with data of its own adds its part here (a port file beside
 // these, a file in src/store/sql/).
+import type { ContactStore } from "./contacts.ts";
 import type { ConversationStore } from "./conversations.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
@@ -15,4 +16,5 @@ export interface Store {
   messageLog: MessageLog;
   receipts: ReceiptStore;
   search: SearchStore;
+  contacts: ContactStore;
 }

@@ -15,12 +15,14 @@ const create = createRoute({
   method: "post",
   path: "/v1/conversations",
   tags: ["conversations"],
-  description: "Direct conversations are unique per pair: asking again returns the existing one with 200.",
+  description:
+    "Direct conversations are unique per pair: asking again returns the existing one with 200. A direct conversation is " +
+    "refused with `blocked` when either user blocked the other, and with `forbidden` between non-friends when DIRECT_MESSAGES=friends.",
   request: { body: jsonBody(CreateConversationRequest) },
   responses: {
     201: jsonResponse(Conversation, "created"),
     200: jsonResponse(Conversation, "the direct conversation that already existed"),
-    ...errorResponses(400, 401, 413),
+    ...errorResponses(400, 401, 403, 413),
   },
 });
 
@@ -57,12 +59,14 @@ const send = createRoute({
   method: "post",
   path: "/v1/conversations/{id}/messages",
   tags: ["messages"],
-  description: "Answers after the durable commit. The same clientId again returns 200 with the original message.",
+  description:
+    "Answers after the durable commit. The same clientId again returns 200 with the original message. In a direct " +
+    "conversation: `blocked` when either user blocked the other, `forbidden` between non-friends when DIRECT_MESSAGES=friends.",
   request: { params: ConvParams, body: jsonBody(SendRequest) },
   responses: {
     201: jsonResponse(Message, "committed"),
     200: jsonResponse(Message, "already sent with this clientId"),
-    ...errorResponses(400, 401, 404, 413),
+    ...errorResponses(400, 401, 403, 404, 413),
   },
 });
 
