@@ -8,6 +8,7 @@ import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
 import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
 import type { Store } from "./store/index.ts";
+import { Uploads, type UploadDeps } from "./uploads.ts";
 
 export interface ServiceDeps {
   store: Store;
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   memberCache?: MemberCache;
   /** how a membership change reaches the caches of other nodes (see Conversations.membersChanged) */
   onMembersChanged?: (convId: string) => void | Promise<void>;
+  /** where upload bytes go, and their limits; without it the /v1/uploads routes answer 501 */
+  uploads?: Omit<UploadDeps, "store" | "clock">;
 }
 
 export interface Services {
@@ -32,6 +35,7 @@ export interface Services {
   conversations: Conversations;
   messages: MessageService;
   presence?: PresenceQueries;
+  uploads?: Uploads;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -49,5 +53,6 @@ export function createServices(deps: ServiceDeps): Services {
   });
   const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, events, clock });
   const presence = deps.presence && new PresenceQueries({ conversations: store.conversations, presence: deps.presence });
-  return { accounts, conversations, messages, presence };
+  const uploads = deps.uploads && new Uploads({ ...deps.uploads, store: store.uploads, clock });
+  return { accounts, conversations, messages, presence, uploads };
 }

@@ -15,6 +15,7 @@ export const errorStatus = {
   username_taken: 409,
   already_friends: 409,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   internal: 500,
   not_implemented: 501,

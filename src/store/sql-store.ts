@@ -6,6 +6,7 @@ import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
 import { SqlReceiptStore } from "./sql/receipts.ts";
+import { SqlUploadStore } from "./sql/uploads.ts";
 import { SqlUserStore } from "./sql/users.ts";
 
 export interface SqlStoreOptions {
@@ -21,5 +22,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     conversations: new SqlConversationStore(db, maxParams),
     messageLog: new SqlMessageLog(db),
     receipts: new SqlReceiptStore(db),
+    uploads: new SqlUploadStore(db),
   };
 }

@@ -12,6 +12,7 @@ import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
 import { openLibsql } from "./store.ts";
+import { bunUploads } from "./uploads.ts";
 import { bunWebSocket } from "./websocket.ts";
 
 export interface RunningServer {
@@ -30,15 +31,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
   const cluster = await joinCluster(config, store.conversations, () => hub);
+  const secret = jwtSecret(config.JWT_SECRET, config.DATA_DIR);
   const services = createServices({
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
-    tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
+    tokens: jwtSigner(secret, config.ACCESS_TOKEN_TTL),
     events: cluster.events,
     memberCache: cluster.memberCache,
     onMembersChanged: cluster.onMembersChanged,
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
+    uploads: await bunUploads(config, secret),
   });
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),
@@ -58,7 +61,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     clientIp: (c) => getConnInfo(c).remote.address,
     allowedOrigins: config.ALLOWED_ORIGINS,
   });
-  const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
+  const server = Bun.serve({
+    port: config.PORT,
+    fetch: app.fetch,
+    websocket: ws.websocket,
+    // Bodies are limited by the app (256 KiB; uploads MAX_UPLOAD_BYTES), which answers with the
+    // contract's 413. Bun's own limit (128 MiB by default) would answer first, with a bare 413.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+  });
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
 
   return {

@@ -14,4 +14,6 @@ export interface Env extends Settings {
   CONVERSATIONS: DurableObjectNamespace<ConversationRpc>;
   /** one Durable Object per user (idFromName(userId)): that user's sockets */
   USERS: DurableObjectNamespace<UserRpc>;
+  /** the R2 bucket of upload bytes; without it, uploads are off (501) */
+  UPLOADS?: R2Bucket;
 }

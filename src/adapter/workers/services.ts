@@ -11,6 +11,8 @@
 //   sends included); history is read from the store, per call like conversations.
 // - presence: with Upstash, asked of Upstash, as Bun nodes do; without, the status of each user
 //   is asked of that user's object, which holds its sockets.
+// - uploads: one per isolate (it counts the uploads in flight of each user); the bytes go to R2
+//   straight from the Worker, no object involved.
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
@@ -34,6 +36,8 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     conversations: perCall(() => createServices(deps).conversations),
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
+    // one per isolate: it counts each user's uploads in flight
+    uploads: createServices(deps).uploads,
     presence: new PresenceQueries({
       conversations: deps.store.conversations,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },

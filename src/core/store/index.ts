@@ -5,6 +5,7 @@ import type { ConversationStore } from "./conversations.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
 import type { ReceiptStore } from "./receipts.ts";
+import type { UploadStore } from "./uploads.ts";
 import type { UserStore } from "./users.ts";
 
 export interface Store {
@@ -13,4 +14,5 @@ export interface Store {
   conversations: ConversationStore;
   messageLog: MessageLog;
   receipts: ReceiptStore;
+  uploads: UploadStore;
 }
