@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ParleyHttp } from "../../src/client/http.ts";
 import { call, expectError, register, type TestUser } from "../support/api.ts";
 import { gif, jpeg, png, webp } from "../support/images.ts";
 import { RawHttp } from "../support/raw-http.ts";
@@ -28,7 +29,7 @@ function upload(user: TestUser, name: string | null, body: BodyInit, contentType
   return call(user.api.base, "POST", `/v1/uploads${query}`, { token: user.accessToken, raw: body, headers: { "Content-Type": contentType } });
 }
 
-async function uploaded(user: TestUser, name: string, bytes: Uint8Array, contentType?: string) {
+async function uploaded(user: TestUser, name: string, bytes: Uint8Array<ArrayBuffer>, contentType?: string) {
   const res = await upload(user, name, bytes, contentType);
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${res.text}`);
   return res.body as { id: string; name: string; size: number; mime: string; sha256: string; width?: number; height?: number };
@@ -283,6 +284,24 @@ for (const kind of targetKinds()) {
       } finally {
         for (const raw of stalled) raw.destroy();
       }
+    });
+
+    test("the SDK: api.upload of a Blob or a stream, api.download whole or a range, api.uploadLink; errors as ParleyError", async () => {
+      const user = await register(t.url);
+      const api = new ParleyHttp(t.url, { auth: { token: async () => user.accessToken, renew: async () => null } });
+      const bytes = png(2, 3);
+      const fromBlob = await api.upload("tiny.png", new Blob([bytes]), "image/png");
+      expect(fromBlob).toMatchObject({ name: "tiny.png", mime: "image/png", width: 2, height: 3, size: bytes.byteLength });
+      const fromStream = await api.upload("stream.bin", chunked(200_000));
+      expect(fromStream.size).toBe(200_000);
+      expect(new Uint8Array(await (await api.download(fromBlob.id)).arrayBuffer())).toEqual(bytes);
+      const part = await api.download(fromStream.id, "bytes=0-9");
+      expect(part.status).toBe(206);
+      expect((await part.arrayBuffer()).byteLength).toBe(10);
+      const link = await api.uploadLink(fromBlob.id);
+      expect((await fetch(t.url + link.url)).status).toBe(200);
+      await expect(api.download("nope")).rejects.toMatchObject({ code: "not_found", status: 404 });
+      await expect(api.upload("empty.txt", new Blob([]))).rejects.toMatchObject({ code: "invalid_request", status: 400 });
     });
 
     test("the daily quota: 429 with Retry-After until the next UTC day once it is used up", async () => {

@@ -18,7 +18,7 @@ export const webp = (width: number, height: number) =>
   image([...ascii("RIFF"), ...u32le(1000 + 22), ...ascii("WEBPVP8X"), ...u32le(10), 0, 0, 0, 0, ...u24le(width - 1), ...u24le(height - 1)]);
 
 /** A baseline JPEG header; `orientation` adds an EXIF block with that orientation first. */
-export function jpeg(width: number, height: number, orientation?: number): Uint8Array {
+export function jpeg(width: number, height: number, orientation?: number): Uint8Array<ArrayBuffer> {
   const exif =
     orientation === undefined
       ? []

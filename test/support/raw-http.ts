@@ -32,6 +32,11 @@ export class RawHttp {
     return this;
   }
 
+  /** Writes `bytes` once the socket took what was written before (a client at the server's pace). */
+  async send(bytes: Uint8Array): Promise<void> {
+    if (!this.socket.write(bytes)) await new Promise((resolve) => this.socket.once("drain", resolve));
+  }
+
   /** Hangs up at once, mid-request. */
   destroy(): void {
     this.socket.destroy();

@@ -5,8 +5,8 @@
 import type { Config } from "../../config.ts";
 import type { BlobStore } from "../../core/blobs.ts";
 
-/** Parts of 5 MiB (S3's smallest), two in flight: what an upload may hold in memory. */
-const PART = { partSize: 5 * 1024 * 1024, queueSize: 2 };
+/** Parts of 5 MiB (S3's smallest), one in flight: what an upload may hold in memory. */
+const PART = { partSize: 5 * 1024 * 1024, queueSize: 1 };
 
 export function s3Blobs(config: Config): BlobStore {
   if (!config.S3_BUCKET) throw new Error("invalid configuration: UPLOAD_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT unless the store is AWS)");
