@@ -67,7 +67,7 @@ export class Uploads {
   async create(owner: string, name: string, body: ReadableStream<Uint8Array>, size?: number): Promise<UploadRecord> {
     const { limits, blobs, store, clock } = this.deps;
     const safe = safeName(name);
-    if (!safe) throw invalid("request failed validation", [{ field: "query.name", message: "no usable file name" }]);
+    if (!safe) throw invalid("request failed validation", [{ field: "name", message: "no usable file name" }]);
     if (size !== undefined && size > limits.maxBytes) throw tooLarge(limits.maxBytes);
     if (size === 0) throw invalid("the upload is empty");
     const release = this.#enter(owner);
