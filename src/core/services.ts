@@ -27,7 +27,7 @@ export interface ServiceDeps {
   /** how a membership change reaches the caches of other nodes (see Conversations.membersChanged) */
   onMembersChanged?: (convId: string) => void | Promise<void>;
   /** where upload bytes go, and their limits; without it the /v1/uploads routes answer 501 */
-  uploads?: Omit<UploadDeps, "store" | "clock">;
+  uploads?: Omit<UploadDeps, "store" | "clock" | "canRead">;
 }
 
 export interface Services {

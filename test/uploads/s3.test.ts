@@ -1,6 +1,7 @@
 // Uploads on Bun with UPLOAD_STORE=s3, against a local S3 server (s3rver, from npm): bytes
 // streamed into the bucket as a multipart upload, read back with Range, and a refused or cut-off
 // upload leaves no object.
+// Bun only, so outside test/http and test/ws, which `npm test` runs again against Workers.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 // @ts-expect-error s3rver ships no types
 import S3rver from "s3rver";

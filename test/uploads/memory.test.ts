@@ -3,6 +3,7 @@
 // can be read from /proc while the bytes stream through it: once with a Content-Length, once
 // chunked, to disk and to an S3-compatible bucket (s3rver in this test's process). A bound, not a
 // timing: a server that held the body whole would grow by 200 MB.
+// Bun only, so outside test/http and test/ws, which `npm test` runs again against Workers.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 // @ts-expect-error s3rver ships no types
