@@ -260,10 +260,12 @@ for (const kind of targetKinds()) {
       for (let i = 0; i < 3; i++) expect((await uploaded(user, `after-${i}.bin`, new Uint8Array(MiB).fill(i + 1))).size).toBe(MiB);
     });
 
-    test("at most 4 uploads of a user at once: the 5th gets 429 until one ends; other users are not held up", async () => {
+    test("at most 4 uploads of a user at once: a 5th gets 429; other users are not held up; places come back", async () => {
       const [user, bystander] = [await register(t.url), await register(t.url)];
+      // Five uploads that send a tenth of their body and stall: whichever comes last is refused.
+      // (Its answer may wait for its body: on Workers a refused body is read before the answer.)
       const stalled = await Promise.all(
-        Array.from({ length: 4 }, async (_, i) => {
+        Array.from({ length: 5 }, async (_, i) => {
           const raw = await RawHttp.open(t.url);
           raw.head("POST", `/v1/uploads?name=slow-${i}.bin`, { Authorization: `Bearer ${user.accessToken}`, "Content-Type": "application/octet-stream", "Content-Length": String(100 * KiB) });
           raw.write(new Uint8Array(10 * KiB));
@@ -271,16 +273,13 @@ for (const kind of targetKinds()) {
         }),
       );
       try {
-        expect(
-          await eventually(async () => {
-            const res = await upload(user, "fifth.txt", text("five"));
-            return res.status === 429 && res.body.error.code === "rate_limited" && res.headers.get("retry-after") === "1";
-          }),
-        ).toBe(true);
+        await Bun.sleep(300);
         expect((await upload(bystander, "other.txt", text("fine"))).status).toBe(201);
-        stalled[0]!.write(new Uint8Array(90 * KiB)); // the first one finishes
-        expect(await stalled[0]!.status()).toBe(201);
-        expect((await upload(user, "fifth.txt", text("five"))).status).toBe(201);
+        for (const raw of stalled) raw.write(new Uint8Array(90 * KiB));
+        const statuses = await Promise.all(stalled.map((raw) => raw.status()));
+        expect(statuses.sort()).toEqual([201, 201, 201, 201, 429]);
+        expect(stalled.find((raw) => raw.received().startsWith("HTTP/1.1 429"))!.received()).toMatch(/retry-after: 1\r\n[^]*"rate_limited"/i);
+        expect((await upload(user, "sixth.txt", text("six"))).status).toBe(201);
       } finally {
         for (const raw of stalled) raw.destroy();
       }
