@@ -62,6 +62,20 @@ export const ConfigSchema = z.object({
   LOGIN_FAILURE_LIMIT_PER_USERNAME: z.coerce.number().int().min(0).default(10),
   /** read the client IP from this header (e.g. x-real-ip behind your own proxy) instead of the socket */
   CLIENT_IP_HEADER: z.string().min(1).optional(),
+  /** the largest upload (POST /v1/uploads), bytes; larger ones get 413 */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(26_214_400),
+  /** uploads one user may run at the same time (per process on Bun, per isolate on Workers) */
+  UPLOADS_IN_FLIGHT_PER_USER: z.coerce.number().int().min(1).default(4),
+  /** bytes one user may upload per UTC day; 0: no quota */
+  UPLOAD_BYTES_PER_DAY: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
+  /** where upload bytes live on Bun: `disk` (DATA_DIR/uploads) or `s3` (the S3_* settings). Workers use their R2 binding */
+  UPLOAD_STORE: z.enum(["disk", "s3"]).default("disk"),
+  /** any S3-compatible store (UPLOAD_STORE=s3): endpoint URL (unset: AWS), bucket, credentials, region */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).optional(),
   /** argon2id cost on Bun; lower it only for benchmarks and tests that create many users */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(65_536),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),

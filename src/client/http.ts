@@ -1,5 +1,5 @@
 // The contract's HTTP routes (docs/protocol.md: accounts, conversations, entries, groups, contacts,
-// presence), typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
+// presence, uploads), typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Contact, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
@@ -8,6 +8,7 @@ import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
 import type { PresenceItem } from "../schema/presence.ts";
 import type { Role } from "../schema/roles.ts";
+import type { SignedUrl, Upload } from "../schema/uploads.ts";
 import { ParleyError } from "./errors.ts";
 
 export type RegisterInput = z.input<typeof RegisterRequest>;
@@ -25,6 +26,12 @@ export interface HttpAuth {
 
 /** `fetch`, or anything with its call shape. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** What one request sends besides its method and path. */
+interface Payload {
+  body?: BodyInit;
+  headers?: Record<string, string>;
+}
 
 export interface HttpOptions {
   fetch?: FetchLike;
@@ -107,20 +114,46 @@ export class ParleyHttp {
   unblock = (userId: string) => this.#call<void>("DELETE", `/v1/blocks/${enc(userId)}`);
   blocks = (range: PageRange = {}) => this.#call<Page<Contact>>("GET", `/v1/blocks${query(range)}`);
 
-  async #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
+  // Uploads.
+  /**
+   * Streams a file to the server → its record (`id` goes into `file` / `image` message bodies).
+   * The server sniffs the type from the bytes; `contentType` is only what is sent. A stream can
+   * be sent once: after a 401 it is not retried with a renewed token (a Blob is).
+   */
+  upload = (name: string, data: Blob | ReadableStream<Uint8Array>, contentType = "application/octet-stream") =>
+    this.#json<Upload>(this.#request("POST", `/v1/uploads?name=${enc(name)}`, { body: data, headers: { "Content-Type": contentType } }));
+  /** The bytes of an upload as a Response (read its body, blob() or arrayBuffer()); `range` as in a Range header, e.g. "bytes=0-1023". */
+  download = (id: string, range?: string) => this.#request("GET", `/v1/uploads/${enc(id)}`, range ? { headers: { Range: range } } : {});
+  /** A signed link to an upload for an hour, for `<img src>` (relative to the server's origin). */
+  uploadLink = (id: string) => this.#call<SignedUrl>("POST", `/v1/uploads/${enc(id)}/url`);
+
+  #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
+    const payload = json === undefined ? {} : { body: JSON.stringify(json), headers: { "Content-Type": "application/json" } };
+    return this.#json<T>(this.#request(method, path, payload, authenticated));
+  }
+
+  async #json<T>(response: Promise<Response>): Promise<T> {
+    const text = await (await response).text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The response of a request that succeeded (after one token renewal, if needed); a ParleyError otherwise. */
+  async #request(method: string, path: string, payload: Payload, authenticated = true): Promise<Response> {
     const auth = authenticated ? this.options.auth : undefined;
+    // A stream is consumed by sending it: such a request cannot be repeated.
+    const repeatable = !(payload.body instanceof ReadableStream);
     let token = (await auth?.token()) ?? null;
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = {};
-      if (json !== undefined) headers["Content-Type"] = "application/json";
+      const headers: Record<string, string> = { ...payload.headers };
       if (token) headers.Authorization = `Bearer ${token}`;
       let res: Response;
       try {
-        res = await this.#fetch(this.#base + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+        // duplex: what fetch requires of a streamed body (browsers, Node)
+        res = await this.#fetch(this.#base + path, { method, headers, body: payload.body, ...(repeatable ? {} : { duplex: "half" }) } as RequestInit);
       } catch (err) {
         throw new ParleyError("network", `${method} ${path}: ${(err as Error)?.message ?? err}`);
       }
-      if (res.status === 401 && auth && attempt === 0) {
+      if (res.status === 401 && auth && attempt === 0 && repeatable) {
         const renewed = await auth.renew().catch(() => null);
         if (renewed) {
           await res.body?.cancel();
@@ -128,9 +161,9 @@ export class ParleyHttp {
           continue;
         }
       }
+      if (res.ok) return res;
       const text = await res.text();
       const body = text ? safeJson(text) : undefined;
-      if (res.ok) return body as T;
       const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       throw new ParleyError(error?.code ?? `http_${res.status}`, error?.message ?? (text || res.statusText), res.status, error?.details);
     }

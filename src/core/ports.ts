@@ -1,5 +1,5 @@
 // What the domain needs from the outside world besides the store (src/core/store/): password
-// hashing (Bun.password / Web Crypto), access tokens (jose), the clock.
+// hashing (Bun.password / Web Crypto), access tokens (jose), the clock, SHA-256 over a stream.
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -23,3 +23,13 @@ export interface Clock {
   now(): number;
 }
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * An incremental SHA-256 (Web Crypto has none): Bun.CryptoHasher on Bun, crypto.DigestStream on
+ * Workers, both native; a hash in JavaScript would cost ten times the CPU.
+ */
+export interface Sha256 {
+  update(bytes: Uint8Array): void;
+  /** hex; the hash takes no more updates after this */
+  hex(): Promise<string>;
+}

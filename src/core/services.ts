@@ -14,6 +14,7 @@ import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
 import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
 import type { Store } from "./store/index.ts";
+import { Uploads, type UploadDeps } from "./uploads.ts";
 
 export interface ServiceDeps {
   store: Store;
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   directPeers?: DirectPeers;
   /** how a change between two users reaches the other caches of them (see ContactsDeps.onPairChanged) */
   onPairChanged?: (a: string, b: string) => void | Promise<void>;
+  /** where upload bytes go, and their limits; without it the /v1/uploads routes answer 501 */
+  uploads?: Omit<UploadDeps, "store" | "clock" | "canRead">;
 }
 
 export interface Services {
@@ -54,6 +57,7 @@ export interface Services {
   indexer?: SearchIndexer;
   contacts: Contacts;
   presence?: PresenceQueries;
+  uploads?: Uploads;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -93,5 +97,6 @@ export function createServices(deps: ServiceDeps): Services {
   const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, writer, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
-  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence };
+  const uploads = deps.uploads && new Uploads({ ...deps.uploads, store: store.uploads, clock });
+  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads };
 }

@@ -1,7 +1,7 @@
 // The Hono app, built from the domain services. Both runtimes mount exactly this app; they only
 // differ in how GET /v1/ws upgrades (passed in as `websocket`).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -23,6 +23,7 @@ import { groupRoutes } from "./routes/groups.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { webRoutes, type WebAssets } from "../web/serve.ts";
+import { uploadRoutes } from "./routes/uploads.ts";
 
 export interface AppOptions {
   services: Services;
@@ -153,15 +154,15 @@ export function createApp(options: AppOptions) {
     c.set("services", options.services);
     await next();
   });
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 256 * 1024,
-      onError: () => {
-        throw new AppError("payload_too_large", "request body is too large");
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: options.maxBodyBytes ?? 256 * 1024,
+    onError: () => {
+      throw new AppError("payload_too_large", "request body is too large");
+    },
+  });
+  // An upload's body is not JSON: it streams to storage under its own limit (MAX_UPLOAD_BYTES, routes/uploads.ts).
+  const isUpload = (c: Context) => c.req.method === "POST" && c.req.path === "/v1/uploads";
+  app.use("/v1/*", (c, next) => (isUpload(c) ? next() : jsonBodyLimit(c, next)));
 
   // Against password guessing and hashing floods; after the body limit, which it relies on.
   const authLimit = authRateLimit(
@@ -180,6 +181,7 @@ export function createApp(options: AppOptions) {
   app.route("/", searchRoutes);
   app.route("/", presenceRoutes);
   app.route("/", contactRoutes);
+  app.route("/", uploadRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", { type: "http", scheme: "bearer", description: "METRICS_TOKEN" });

@@ -17,6 +17,7 @@ export const errorStatus = {
   /** the conversation changed between judging a write and committing it: retry */
   conflict: 409,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   internal: 500,
   not_implemented: 501,

@@ -184,6 +184,24 @@ export const blocks = sqliteTable(
   ],
 );
 
+// Uploaded files (the bytes are in a BlobStore under the id). `owner_id, created_at` serves the
+// daily quota: the bytes a user uploaded since a time.
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    name: text("name").notNull(),
+    size: integer("size").notNull(),
+    mime: text("mime").notNull(),
+    sha256: text("sha256").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("uploads_owner_created").on(t.ownerId, t.createdAt)],
+);
+
 export const schema = {
   users,
   logins,
@@ -197,4 +215,5 @@ export const schema = {
   friendRequests,
   friendships,
   blocks,
+  uploads,
 };

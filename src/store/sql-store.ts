@@ -8,6 +8,7 @@ import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
 import { SqlReceiptStore } from "./sql/receipts.ts";
 import { SqlSearchStore } from "./sql/search.ts";
+import { SqlUploadStore } from "./sql/uploads.ts";
 import { SqlUserStore } from "./sql/users.ts";
 
 export interface SqlStoreOptions {
@@ -25,5 +26,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     receipts: new SqlReceiptStore(db),
     search: new SqlSearchStore(db),
     contacts: new SqlContactStore(db),
+    uploads: new SqlUploadStore(db),
   };
 }

@@ -19,6 +19,7 @@ import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
 import { log } from "../../log.ts";
 import { openLibsql } from "./store.ts";
+import { bunUploads } from "./uploads.ts";
 import { bunWebSocket } from "./websocket.ts";
 
 export interface RunningServer {
@@ -50,6 +51,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     m.set("parley_ws_queued_bytes_peak", peakQueuedBytes());
   });
   const cluster = await joinCluster(config, store, () => hub);
+  const secret = jwtSecret(config.JWT_SECRET, config.DATA_DIR);
   const services = createServices({
     windows: entryWindowsFrom(config),
     searchIndex: config.SEARCH_INDEX === "on",
@@ -57,7 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     presence: cluster.presence,
     store: { ...store, messageLog: measuredMessageLog(store.messageLog, metrics) },
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
-    tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
+    tokens: jwtSigner(secret, config.ACCESS_TOKEN_TTL),
     events: cluster.events,
     rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
@@ -65,6 +67,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onPairChanged: cluster.onPairChanged,
     contactRules: contactRulesFrom(config),
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
+    uploads: await bunUploads(config, secret),
   });
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),
@@ -90,7 +93,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     metricsToken: config.METRICS_TOKEN,
     web: webAssets,
   });
-  const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
+  const server = Bun.serve({
+    port: config.PORT,
+    fetch: app.fetch,
+    websocket: ws.websocket,
+    // Bodies are limited by the app (256 KiB; uploads MAX_UPLOAD_BYTES), which answers with the
+    // contract's 413. Bun's own limit (128 MiB by default) would answer first, with a bare 413.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+  });
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
   // What was committed but not indexed before the last stop (a crash, say) is indexed now.
   const catchUp = services.indexer?.start().catch((error) => log("search").error("index catch-up failed: {error}", { error }));

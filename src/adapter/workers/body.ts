@@ -8,6 +8,9 @@ const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 export function drainableBody(request: Request): { request: Request; drain(): Promise<void> } {
   if (!request.body) return { request, drain: async () => {} };
+  // A body declared larger than the limit would be given up anyway: don't make its answer (a
+  // 413 before a byte was read, say) wait for the first DRAIN_LIMIT bytes of it.
+  if (Number(request.headers.get("Content-Length")) > DRAIN_LIMIT) return { request, drain: () => request.body!.cancel().catch(() => {}) };
   const source = request.body.getReader();
   let finished = false;
   // The runtime's streams allow one pending read at a time: chain them.

@@ -16,4 +16,6 @@ export interface Env extends Settings {
   USERS: DurableObjectNamespace<UserRpc>;
   /** the web app's built files (wrangler.toml [assets], npm run build:web) */
   ASSETS?: Fetcher;
+  /** the R2 bucket of upload bytes; without it, uploads are off (501) */
+  UPLOADS?: R2Bucket;
 }

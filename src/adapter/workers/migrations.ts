@@ -9,6 +9,7 @@ import m0001 from "../../../drizzle/0001_logins.sql";
 import m0002 from "../../../drizzle/0002_entries.sql";
 import m0003 from "../../../drizzle/0003_search.sql";
 import m0004 from "../../../drizzle/0004_contacts.sql";
+import m0005 from "../../../drizzle/0005_uploads.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -20,6 +21,7 @@ const files: Record<string, string> = {
   "0002_entries": m0002,
   "0003_search": m0003,
   "0004_contacts": m0004,
+  "0005_uploads": m0005,
 };
 
 export interface Migration {

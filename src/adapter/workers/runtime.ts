@@ -16,6 +16,7 @@ import type { Env } from "./env.ts";
 import { bundledMigrations, migrate } from "./migrations.ts";
 import { workersHasher } from "./password.ts";
 import { openStore, type OpenedStore } from "./store.ts";
+import { workersUploads } from "./uploads.ts";
 
 export interface Runtime {
   settings: WorkersConfig;
@@ -53,6 +54,7 @@ function boot(env: Env): Runtime | Error {
       // Upstash when both UPSTASH_REDIS_REST_* are set: the presence Bun nodes use, shared with
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,
+      uploads: workersUploads(env, config, settings.jwtSecret),
     };
     const limits = sessionLimitsFrom(config);
     const logging = setupLogging(config.LOG_LEVEL).then(() => {

@@ -14,6 +14,8 @@
 //   object (whose sends check it), before the answer.
 // - presence: with Upstash, asked of Upstash, as Bun nodes do; without, the status of each user
 //   is asked of that user's object, which holds its sockets.
+// - uploads: one per isolate (it counts the uploads in flight of each user); the bytes go to R2
+//   straight from the Worker, no object involved.
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
@@ -44,6 +46,8 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
       () => createServices({ ...reading, events: userObjectEvents(env), onPairChanged: (a, b) => pairChanged(env, deps.store.contacts, a, b) }).contacts,
     ),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
+    // one per isolate: it counts each user's uploads in flight
+    uploads: createServices(deps).uploads,
     presence: new PresenceQueries({
       store: deps.store,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },

@@ -7,6 +7,7 @@ import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
 import type { ReceiptStore } from "./receipts.ts";
 import type { SearchStore } from "./search.ts";
+import type { UploadStore } from "./uploads.ts";
 import type { UserStore } from "./users.ts";
 
 export interface Store {
@@ -17,4 +18,5 @@ export interface Store {
   receipts: ReceiptStore;
   search: SearchStore;
   contacts: ContactStore;
+  uploads: UploadStore;
 }
