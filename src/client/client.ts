@@ -8,7 +8,7 @@
 import type { AuthResponse } from "../schema/accounts.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import { SendFrame, type ServerFrame, type ServerFrameOf } from "../schema/frames.ts";
-import type { SendBody } from "../schema/entries.ts";
+import type { EntryBody, SendBody } from "../schema/entries.ts";
 import type { Message } from "../schema/messages.ts";
 import { TokenKeeper, type TokenProvider, type TokenReason, type Tokens } from "./auth.ts";
 import { backoffDelay, type BackoffOptions } from "./backoff.ts";
@@ -342,10 +342,11 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   #acked(frame: ServerFrameOf<"ack">): void {
     const outgoing = this.#outbox.get(frame.clientId);
     if (!outgoing || outgoing.entry.conv !== frame.conv) return; // a second ack of one already settled
-    const { t: _, rid: __, ...ack } = frame;
+    const { t: _, rid: __, body: stored, ...ack } = frame;
     this.#settle(outgoing);
     const { conv, clientId, body } = outgoing.entry;
-    this.#ordering.offer({ id: ack.id, conv, seq: ack.seq, sender: this.#user!, ts: ack.ts, clientId, body });
+    // A text is stored as sent; a file or image as the server completed it (the ack carries it).
+    this.#ordering.offer({ id: ack.id, conv, seq: ack.seq, sender: this.#user!, ts: ack.ts, clientId, body: stored ?? (body as EntryBody) });
     outgoing.resolve?.(ack);
     this.emit("ack", ack);
   }

@@ -3,11 +3,12 @@ import type { Conversation, ConversationSummary, CreateConversationRequest, Rece
 import type { Contacts } from "./contacts.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireReader } from "./permissions.ts";
-import type { Roster } from "./roster.ts";
+import { readableRange, type Roster } from "./roster.ts";
 import type { RosterCache } from "./roster-cache.ts";
 import type { Clock } from "./ports.ts";
 import { newId } from "./random.ts";
 import type { ConversationStore } from "./store/conversations.ts";
+import type { MessageLog } from "./store/message-log.ts";
 import type { ReceiptStore } from "./store/receipts.ts";
 import type { UserStore } from "./store/users.ts";
 
@@ -17,6 +18,8 @@ export interface ConversationsDeps {
   conversations: ConversationStore;
   users: UserStore;
   receipts: ReceiptStore;
+  /** which entries refer to an upload (its downloads) */
+  messageLog: Pick<MessageLog, "referencing">;
   rosters: RosterCache;
   /** blocks and DIRECT_MESSAGES decide who may open a direct conversation */
   contacts: Pick<Contacts, "requireDirectAllowed">;
@@ -84,6 +87,16 @@ export class Conversations {
   async membersChanged(convId: string): Promise<void> {
     this.deps.rosters.invalidate(convId);
     await this.deps.onMembersChanged?.(convId);
+  }
+
+  /** Whether the user may read an entry (not recalled) whose file or image is this upload. */
+  async readsUpload(userId: string, uploadId: string): Promise<boolean> {
+    for (const { conv, seq } of await this.deps.messageLog.referencing(uploadId)) {
+      const roster = await this.roster(conv);
+      const range = roster && readableRange(roster, userId);
+      if (range && seq >= range.from && (range.to === null || seq <= range.to)) return true;
+    }
+    return false;
   }
 
   /** Those of `convIds` the user may read. */

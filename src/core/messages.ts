@@ -4,6 +4,8 @@
 import type { EmojiReaction, EntryBody, SendBody } from "../schema/entries.ts";
 import { MAX_PAGE_BYTES, type Message, type MessagePage } from "../schema/messages.ts";
 import type { Contacts } from "./contacts.ts";
+import { isInlineImage } from "./upload-content.ts";
+import type { Uploads } from "./uploads.ts";
 import type { Conversations } from "./conversations.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import type { EventSink } from "./events.ts";
@@ -51,6 +53,8 @@ export interface MessagesDeps {
   conversations: Conversations;
   /** blocks and DIRECT_MESSAGES decide who may send in a direct conversation */
   contacts: Pick<Contacts, "requireCanSend">;
+  /** what file and image bodies refer to (absent: uploads are off) */
+  uploads?: Pick<Uploads, "describe">;
   writer: LogWriter;
   events: EventSink;
   clock: Clock;
@@ -68,12 +72,22 @@ export class Messages implements MessageService {
     const roster = await this.deps.conversations.roster(convId);
     const sender = requireSender(roster, userId, this.deps.clock.now());
     if (roster!.kind === "direct") await this.deps.contacts.requireCanSend(userId, convId, memberIds(roster!));
-    const { body } = input;
+    const body = await this.#stored(input.body, userId);
     if (body.type === "text") {
       checkMentions(roster!, sender, body.mentions);
       if (body.replyTo !== undefined) await this.#readableEntry(roster!, userId, body.replyTo, "replyTo");
     }
     return (await this.#append(roster!, userId, input.clientId, body, { sourceConnection })) ?? this.#refused(roster!, userId, body);
+  }
+
+  /** A body as it is stored: a file or image carries what the server knows of its upload. */
+  async #stored(body: SendBody, userId: string): Promise<EntryBody> {
+    if (body.type === "text") return body;
+    if (!this.deps.uploads) throw new AppError("not_implemented", "uploads are not configured on this server");
+    const { name, size, mime, width, height } = await this.deps.uploads.describe(userId, body.upload);
+    if (body.type === "file") return { ...body, name, size, mime };
+    if (!isInlineImage(mime)) throw invalid("an image must be a PNG, JPEG, GIF or WebP", [{ field: "body.upload", message: `it is ${mime}` }]);
+    return { ...body, name, size, mime, width: width ?? null, height: height ?? null };
   }
 
   async edit(userId: string, convId: string, target: number, input: { clientId: string; text: string }): Promise<Stored> {

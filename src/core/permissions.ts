@@ -1,6 +1,7 @@
 // Who may do what in a conversation: every rule of docs/protocol.md ("Entries", "Groups") in one
 // place, judged on the conversation's roster, for HTTP and WebSocket alike. Each function returns
 // what the caller needs or throws the contract's error.
+import { CONTENT_TYPES } from "../schema/entries.ts";
 import type { Message } from "../schema/messages.ts";
 import type { Role } from "../schema/roles.ts";
 import { AppError, forbidden, invalid, notFound } from "./errors.ts";
@@ -69,7 +70,7 @@ export function checkReactable(target: Message): void {
   if (target.recalled) throw invalid("the entry was recalled", { target: target.seq });
 }
 
-export const isContentEntry = (entry: Message): boolean => ["text", "recalled"].includes(entry.body.type);
+export const isContentEntry = (entry: Message): boolean => CONTENT_TYPES.has(entry.body.type);
 
 // ---- group administration ----------------------------------------------------------------------
 

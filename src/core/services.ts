@@ -83,6 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     conversations: store.conversations,
     users: store.users,
     receipts: store.receipts,
+    messageLog: store.messageLog,
     rosters,
     contacts,
     clock,
@@ -94,9 +95,10 @@ export function createServices(deps: ServiceDeps): Services {
     rosterChanged: (convId) => void conversations.membersChanged(convId).catch(() => {}), // other nodes re-read within maxAgeMs anyway
   });
   const windows = deps.windows ?? defaultWindows;
-  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, writer, events, clock, windows });
+  // Who may download an upload besides its uploader: whoever may read an entry that refers to it.
+  const uploads = deps.uploads && new Uploads({ ...deps.uploads, store: store.uploads, clock, canRead: (userId, upload) => conversations.readsUpload(userId, upload.id) });
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, uploads, writer, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
-  const uploads = deps.uploads && new Uploads({ ...deps.uploads, store: store.uploads, clock });
   return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads };
 }

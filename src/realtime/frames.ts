@@ -11,8 +11,8 @@ export const encodeFrame = (frame: ServerFrame): string => JSON.stringify(frame)
 
 export const msgFrame = (message: Message): string => encodeFrame({ t: "msg", ...message });
 
-export const ackFrame = ({ conv, clientId, seq, id, ts }: Message, rid: Rid): string =>
-  encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts });
+export const ackFrame = ({ conv, clientId, seq, id, ts, body }: Message, rid: Rid): string =>
+  encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts, ...(body.type === "file" || body.type === "image" ? { body } : {}) });
 
 export const errorFrame = (error: Pick<AppError, "code" | "message" | "details">, rid?: Rid, conv?: string): string =>
   encodeFrame({ t: "error", rid, conv, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) });

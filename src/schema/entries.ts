@@ -28,9 +28,21 @@ export const TextBody = z.object({
 });
 export type TextBody = z.infer<typeof TextBody>;
 
-/** A content body as a client sends it. File and image bodies join this union with uploads. */
-export const SendBody = z.discriminatedUnion("type", [TextBody]).meta({ id: "SendBody" });
+const UploadRef = z.string().min(1).max(64).meta({ description: "the id of the sender's upload (POST /v1/uploads)" });
+const Caption = chars(1, 4_000);
+/** A file as a client sends it: the server adds what it knows of the upload. */
+export const FileSendBody = z.object({ type: z.literal("file"), upload: UploadRef, caption: Caption.optional() });
+/** An image (PNG, JPEG, GIF or WebP, as sniffed from its bytes). */
+export const ImageSendBody = z.object({ type: z.literal("image"), upload: UploadRef, caption: Caption.optional() });
+
+/** A content body as a client sends it. */
+export const SendBody = z.discriminatedUnion("type", [TextBody, FileSendBody, ImageSendBody]).meta({ id: "SendBody" });
 export type SendBody = z.infer<typeof SendBody>;
+
+/** What the server adds from the upload (name, size and sniffed type; an image's pixels). */
+const UploadFacts = { name: z.string(), size: z.number().int(), mime: z.string() };
+export const FileBody = FileSendBody.extend(UploadFacts);
+export const ImageBody = ImageSendBody.extend({ ...UploadFacts, width: z.number().int().nullable(), height: z.number().int().nullable() });
 
 // ---- actions on an earlier content entry -----------------------------------------------------
 
@@ -80,6 +92,8 @@ export const RecalledBody = z.object({ type: z.literal("recalled") });
 export const EntryBody = z
   .discriminatedUnion("type", [
     TextBody,
+    FileBody,
+    ImageBody,
     RecalledBody,
     EditBody,
     RecallBody,
@@ -97,8 +111,8 @@ export type EntryBody = z.infer<typeof EntryBody>;
 export type EntryType = EntryBody["type"];
 export type BodyOf<T extends EntryType> = Extract<EntryBody, { type: T }>;
 
-/** Entries people write (and can edit, recall, react to, reply to). */
-export const CONTENT_TYPES = new Set<EntryType>(["text", "recalled"]);
+/** Entries people write (and can recall, react to, reply to; text can be edited). */
+export const CONTENT_TYPES = new Set<EntryType>(["text", "file", "image", "recalled"]);
 /** Entries that change an earlier content entry (`target`). */
 export const ACTION_TYPES = new Set<EntryType>(["edit", "recall", "reaction"]);
 export const isContent = (body: EntryBody): boolean => CONTENT_TYPES.has(body.type);

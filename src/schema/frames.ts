@@ -5,7 +5,7 @@ import { ContactChange } from "./contacts.ts";
 import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
 import { Conversation } from "./conversations.ts";
-import { SendBody } from "./entries.ts";
+import { EntryBody, SendBody } from "./entries.ts";
 import { ClientId, MAX_PAGE, Message, Seq } from "./messages.ts";
 
 const Rid = z.union([z.string().max(64), z.number()]).optional();
@@ -63,6 +63,8 @@ export const ServerFrame = z.discriminatedUnion("t", [
     seq: z.number().int(),
     id: z.string(),
     ts: z.number().int(),
+    /** the body as stored, when the server completed it (a file's or image's upload facts) */
+    body: EntryBody.optional(),
   }),
   z.object({
     t: z.literal("error"),

@@ -92,6 +92,8 @@ export const messages = sqliteTable(
     type: text("type").notNull().default("text"),
     // The entry an action (edit, recall, reaction) changes.
     target: integer("target"),
+    /** the upload a file or image entry refers to (until it is recalled): who may download it */
+    uploadId: text("upload_id"),
     // A content entry's folded state, kept as its actions commit (see store/sql/entry-effects.ts).
     editedText: text("edited_text"),
     editedTs: integer("edited_ts"),
@@ -103,6 +105,7 @@ export const messages = sqliteTable(
     uniqueIndex("messages_client_id").on(t.convId, t.senderId, t.clientId),
     uniqueIndex("messages_id").on(t.id),
     index("messages_target").on(t.convId, t.target).where(sql`target IS NOT NULL`),
+    index("messages_upload").on(t.uploadId).where(sql`upload_id IS NOT NULL`),
   ],
 );
 

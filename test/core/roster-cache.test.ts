@@ -99,6 +99,7 @@ test("membersChanged on one node drops the list on that node at once and on the 
         conversations: store.conversations,
         users: store.users,
         receipts: store.receipts,
+        messageLog: store.messageLog,
         rosters: cache,
         contacts: { requireDirectAllowed: async () => {} }, // no direct conversations here
         clock: systemClock,

@@ -10,6 +10,7 @@ import m0002 from "../../../drizzle/0002_entries.sql";
 import m0003 from "../../../drizzle/0003_search.sql";
 import m0004 from "../../../drizzle/0004_contacts.sql";
 import m0005 from "../../../drizzle/0005_uploads.sql";
+import m0006 from "../../../drizzle/0006_entry_uploads.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -22,6 +23,7 @@ const files: Record<string, string> = {
   "0003_search": m0003,
   "0004_contacts": m0004,
   "0005_uploads": m0005,
+  "0006_entry_uploads": m0006,
 };
 
 export interface Migration {

@@ -39,6 +39,8 @@ export interface MessageLog {
   ): Promise<MessagePage>;
   /** One entry with its folded edit and recall state (no reactions); null when there is none. */
   entry(convId: string, seq: number): Promise<Message | null>;
+  /** The entries (not recalled) whose file or image is this upload; at most 100. */
+  referencing(uploadId: string): Promise<{ conv: string; seq: number }[]>;
   /** Whether the user's reaction with this emoji is on the entry now. */
   hasReacted(convId: string, seq: number, userId: string, emoji: string): Promise<boolean>;
 }

@@ -14,8 +14,8 @@ import type { NewEntry } from "../../core/store/message-log.ts";
 import { conversations, members, messages, reactions } from "../schema.ts";
 import type { SqlDb } from "./db.ts";
 
-/** The entry types people write, as SQL, for conditions on the `type` column. */
-export const CONTENT_TYPES_SQL = sql.raw(`('text')`);
+/** The entry types people write (not yet recalled), as SQL, for conditions on the `type` column. */
+export const CONTENT_TYPES_SQL = sql.raw(`('text', 'file', 'image')`);
 
 /** For every entry (`v` is the row being inserted): its sender belongs, the conversation is open. */
 export const writerGuard = sql`EXISTS (SELECT 1 FROM ${members} mb
@@ -60,9 +60,11 @@ export function effectsOf(db: SqlDb, entry: NewEntry): BatchItem<"sqlite">[] {
           WHERE conv_id = ${conv} AND seq = ${body.target} AND recalled = 0 AND ${inserted}`),
       ];
     case "recall":
-      // Nothing of what it was stays: not its body, not an edit's text, not its reactions.
+      // Nothing of what it was stays: not its body (nor the reference that lets members download
+      // its upload), not an edit's text, not its reactions.
       return [
-        db.run(sql`UPDATE ${messages} SET body = '{"type":"recalled"}', type = 'recalled', recalled = 1, edited_text = NULL, edited_ts = NULL
+        db.run(sql`UPDATE ${messages} SET body = '{"type":"recalled"}', type = 'recalled', recalled = 1, edited_text = NULL, edited_ts = NULL,
+            upload_id = NULL
           WHERE conv_id = ${conv} AND seq = ${body.target} AND ${inserted}`),
         db.run(sql`UPDATE ${messages} SET body = json_remove(body, '$.text')
           WHERE conv_id = ${conv} AND target = ${body.target} AND type = 'edit' AND ${inserted}`),

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { Appended, MessageLog, NewEntry } from "../../core/store/message-log.ts";
 import type { ReadableRange } from "../../core/roster.ts";
-import type { EntryBody } from "../../schema/entries.ts";
+import { CONTENT_TYPES, type EntryBody, type EntryType } from "../../schema/entries.ts";
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import { conversations, messages, reactions } from "../schema.ts";
 import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
@@ -49,17 +49,21 @@ export class SqlMessageLog implements MessageLog {
     // An action or membership change comes alone (LogWriter): its own guard and effects.
     const single = firsts.length === 1 ? firsts[0]! : undefined;
     const guard = single ? sql`${writerGuard} AND ${guardOf(single)}` : writerGuard;
-    const rows = firsts.map((m) => [m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body), m.body.type, "target" in m.body ? m.body.target : null]);
+    const rows = firsts.map((m) => [
+      ...[m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body), m.body.type],
+      ...["target" in m.body ? m.body.target : null, "upload" in m.body ? m.body.upload : null],
+    ]);
     const inserts = jsonChunks(rows).map((part) =>
       // The highest seq sees earlier chunks' rows. Without ON CONFLICT: a clash would fail the
       // batch rather than leave a gap in seq.
-      this.db.all<{ id: string; seq: number }>(sql`INSERT INTO ${messages} (conv_id, seq, id, sender_id, client_id, ts, body, type, target)
+      this.db.all<{ id: string; seq: number }>(sql`INSERT INTO ${messages} (conv_id, seq, id, sender_id, client_id, ts, body, type, target, upload_id)
         SELECT v.conv,
           coalesce((SELECT m.seq FROM ${messages} m WHERE m.conv_id = v.conv ORDER BY m.seq DESC LIMIT 1), 0)
             + row_number() OVER (PARTITION BY v.conv ORDER BY v.i),
-          v.id, v.sender, v.client_id, v.ts, v.body, v.type, v.target
+          v.id, v.sender, v.client_id, v.ts, v.body, v.type, v.target, v.upload_id
         FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender, value ->> 3 AS client_id,
-            value ->> 4 AS ts, value ->> 5 AS body, value ->> 6 AS type, value ->> 7 AS target FROM json_each(${part})) v
+            value ->> 4 AS ts, value ->> 5 AS body, value ->> 6 AS type, value ->> 7 AS target, value ->> 8 AS upload_id
+          FROM json_each(${part})) v
         WHERE ${guard}
           AND NOT EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)
         RETURNING id, seq`),
@@ -98,6 +102,15 @@ export class SqlMessageLog implements MessageLog {
   async entry(convId: string, seq: number): Promise<Message | null> {
     const row = await this.db.select().from(messages).where(and(eq(messages.convId, convId), eq(messages.seq, seq))).get();
     return row ? toMessage(row, {}) : null;
+  }
+
+  async referencing(uploadId: string): Promise<{ conv: string; seq: number }[]> {
+    const rows = await this.db
+      .select({ conv: messages.convId, seq: messages.seq })
+      .from(messages)
+      .where(and(eq(messages.uploadId, uploadId), eq(messages.recalled, false)))
+      .limit(100);
+    return rows;
   }
 
   async hasReacted(convId: string, seq: number, userId: string, emoji: string): Promise<boolean> {
@@ -186,5 +199,4 @@ export class SqlMessageLog implements MessageLog {
   }
 }
 
-const CONTENT = new Set(["text", "recalled"]);
-const isContent = (r: MessageRow) => CONTENT.has(r.type);
+const isContent = (r: MessageRow) => CONTENT_TYPES.has(r.type as EntryType);
