@@ -2,6 +2,8 @@
 // implementation per concern (src/store/sql/), all on the same database.
 import type { Store } from "../core/store/index.ts";
 import { DEFAULT_MAX_PARAMS, type SqlDb } from "./sql/db.ts";
+import { SqlBotOutbox } from "./sql/bot-outbox.ts";
+import { SqlBotStore } from "./sql/bots.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
@@ -21,5 +23,7 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     conversations: new SqlConversationStore(db, maxParams),
     messageLog: new SqlMessageLog(db),
     receipts: new SqlReceiptStore(db),
+    bots: new SqlBotStore(db, maxParams),
+    botOutbox: new SqlBotOutbox(db, maxParams),
   };
 }

@@ -8,6 +8,7 @@ import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { sessionLimitsFrom } from "../../realtime/limits.ts";
+import { bunBots } from "./bots.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
@@ -30,13 +31,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
   const cluster = await joinCluster(config, store.conversations, () => hub);
+  const bots = bunBots(config, store);
   const services = createServices({
     windows: entryWindowsFrom(config),
     presence: cluster.presence,
     store,
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(jwtSecret(config.JWT_SECRET, config.DATA_DIR), config.ACCESS_TOKEN_TTL),
-    events: cluster.events,
+    events: bots.events(cluster.events),
+    bots: bots.wiring,
     rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
@@ -59,7 +62,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     clientIp: (c) => getConnInfo(c).remote.address,
     allowedOrigins: config.ALLOWED_ORIGINS,
   });
-  const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket });
+  // Long polls (GET /v1/updates, getUpdates) hold a request up to 50 s without a byte: Bun's
+  // default idle timeout (10 s) would cut them.
+  const server = Bun.serve({ port: config.PORT, fetch: app.fetch, websocket: ws.websocket, idleTimeout: 60 });
+  bots.start(services);
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
 
   return {
@@ -67,6 +73,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port: server.port!,
     async stop() {
       clearInterval(sweep);
+      bots.stop();
       cluster.stop();
       await server.stop(true);
       client.close();

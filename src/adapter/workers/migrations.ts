@@ -7,12 +7,13 @@ import journal from "../../../drizzle/meta/_journal.json";
 import m0000 from "../../../drizzle/0000_init.sql";
 import m0001 from "../../../drizzle/0001_logins.sql";
 import m0002 from "../../../drizzle/0002_entries.sql";
+import m0003 from "../../../drizzle/0003_bots.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
 
 // A new drizzle/NNNN_*.sql needs a line here; a journal entry without one fails every request.
-const files: Record<string, string> = { "0000_init": m0000, "0001_logins": m0001, "0002_entries": m0002 };
+const files: Record<string, string> = { "0000_init": m0000, "0001_logins": m0001, "0002_entries": m0002, "0003_bots": m0003 };
 
 export interface Migration {
   tag: string;
