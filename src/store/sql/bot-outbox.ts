@@ -1,6 +1,6 @@
 // The bots' outbox on drizzle: appended in order (AUTOINCREMENT ids never go back), read by long
 // polls, delivered head-of-line per (bot, conversation) to webhooks.
-import { and, asc, count, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { BotOutbox, DueDelivery, OutboxLimits, OutboxRow } from "../../core/store/bot-outbox.ts";
 import type { BotEvent, BotEventBody } from "../../schema/bots.ts";
 import { botUpdates, bots } from "../schema.ts";
@@ -71,7 +71,7 @@ export class SqlBotOutbox implements BotOutbox {
 
   async dueDeliveries(now: number, limit: number, botId?: string): Promise<DueDelivery[]> {
     const rows = await this.db
-      .select({ ...botUpdates._.columns, url: bots.webhookUrl, secret: bots.webhookSecret, format: bots.webhookFormat })
+      .select({ ...getTableColumns(botUpdates), url: bots.webhookUrl, secret: bots.webhookSecret, format: bots.webhookFormat })
       .from(botUpdates)
       .innerJoin(bots, eq(bots.id, botUpdates.botId))
       .where(and(this.#heads(botId), sql`${botUpdates.nextAttemptAt} <= ${now}`))

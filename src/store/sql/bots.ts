@@ -1,6 +1,6 @@
 // Bots on drizzle (libSQL on Bun, D1 on Workers): the user row and the bot row, tokens by hash,
 // webhooks, and Telegram's aliases.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { BotRecord, BotStore, BotTarget, Webhook } from "../../core/store/bots.ts";
 import type { UserRecord } from "../../core/store/users.ts";
 import type { EventType, Scope } from "../../schema/bots.ts";
@@ -31,7 +31,7 @@ export class SqlBotStore implements BotStore {
 
   #select() {
     return this.db
-      .select({ ...bots._.columns, username: users.username, displayName: users.displayName, ownerId: users.ownerId })
+      .select({ ...getTableColumns(bots), username: users.username, displayName: users.displayName, ownerId: users.ownerId })
       .from(bots)
       .innerJoin(users, eq(users.id, bots.id));
   }
