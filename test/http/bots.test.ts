@@ -4,19 +4,8 @@
 import { describe, expect, test } from "bun:test";
 import { call, client, directConversation, expectError, group, register, sendText, uniqueName, type TestUser } from "../support/api.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
+import { createBot } from "../support/bots.ts";
 import { WsClient } from "../support/ws.ts";
-
-export interface TestBot {
-  id: string;
-  token: string;
-  api: ReturnType<typeof client>;
-}
-
-export async function createBot(owner: TestUser, input: Record<string, unknown> = {}): Promise<TestBot> {
-  const res = await owner.api.post("/v1/bots", { username: uniqueName("bot"), ...input });
-  if (res.status !== 201) throw new Error(`create bot: ${res.status} ${res.text}`);
-  return { id: res.body.bot.id, token: res.body.token, api: client(owner.api.base, res.body.token) };
-}
 
 const text = (t: string) => ({ clientId: crypto.randomUUID(), body: { type: "text", text: t } });
 
