@@ -21,7 +21,7 @@ export interface BotEventSinkDeps {
   clock: Clock;
   policy: BotPolicy;
   /** events were appended for these bots: wake their long polls, deliver to their webhooks */
-  onAppended?(bots: BotTarget[]): void;
+  onAppended?(bots: BotTarget[]): void | Promise<void>;
   onError(error: unknown): void;
 }
 
@@ -85,7 +85,7 @@ export class BotEventSink implements EventSink {
     const rows: OutboxRow[] = targets.map((b) => ({ botId: b.id, convKey: event.conv, event }));
     const now = this.deps.clock.now();
     await this.deps.outbox.append(rows, now, outboxLimits(this.deps.policy, now));
-    this.deps.onAppended?.(targets);
+    await this.deps.onAppended?.(targets);
   }
 
   async #botsAmong(users: readonly string[]): Promise<string[]> {

@@ -18,6 +18,7 @@ import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
 import type { SendBody } from "../../schema/entries.ts";
 import type { Env } from "./env.ts";
+import { workersBotSink } from "./bots.ts";
 import { outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
@@ -49,7 +50,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const rt = objectRuntime(env);
-    const services = createServices({ ...rt.deps, events: { publish: (event) => this.#fanOut(event) } });
+    // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
+    const bots = workersBotSink(env, rt);
+    const publish = (event: DomainEvent) => {
+      this.#fanOut(event);
+      bots.publish(event);
+      this.ctx.waitUntil(bots.idle);
+    };
+    const services = createServices({ ...rt.deps, events: { publish } });
     this.#messages = services.messages;
     this.#groups = services.groups;
   }

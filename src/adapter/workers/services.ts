@@ -29,8 +29,13 @@ function perCall<T extends object>(make: () => T): T {
 
 /** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
 export function workersServices(deps: ServiceDeps, env: Env): Services {
+  // bots, their token cache and long polls: per isolate, like accounts (bots.ts)
+  const shared = createServices({ ...deps, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) });
   return {
-    accounts: createServices({ ...deps, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
+    accounts: shared.accounts,
+    bots: shared.bots,
+    updates: shared.updates,
+    telegram: shared.telegram,
     conversations: perCall(() => createServices(deps).conversations),
     messages: remoteMessages(env, perCall(() => createServices(deps).messages)),
     groups: remoteGroups(env),
