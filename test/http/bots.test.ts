@@ -144,6 +144,18 @@ for (const kind of targetKinds()) {
       expectError(await bot.api.get("/v1/updates?timeout=51"), 400, "invalid_request");
     });
 
+    test("a waiting long poll ends with 401 when its token is rotated; a bot has at most 2 waiting", async () => {
+      const owner = await register(t.url);
+      const bot = await createBot(owner);
+      const polls = [bot.api.get("/v1/updates?timeout=20"), bot.api.get("/v1/updates?timeout=20")];
+      await Bun.sleep(700);
+      expectError(await bot.api.get("/v1/updates?timeout=20"), 429, "rate_limited");
+      const started = Date.now();
+      expect((await owner.api.post(`/v1/bots/${bot.id}/token`)).status).toBe(200);
+      for (const res of await Promise.all(polls)) expectError(res, 401, "unauthorized");
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
     test("events: edits, recalls, reactions and membership of its conversations, in order; receipts only when asked", async () => {
       const owner = await register(t.url);
       const bot = await createBot(owner, { events: ["entry", "receipt"] });
@@ -158,6 +170,19 @@ for (const kind of targetKinds()) {
       expect(kinds).toEqual(["text", "edit", "reaction", "receipt", "recall"]);
       expect(items.map((e: any) => e.id)).toEqual([...items.map((e: any) => e.id)].sort((a, b) => a - b));
       expect(items[3].receipt).toEqual({ user: owner.id, kind: "read", seq: m.seq });
+    });
+  });
+
+  describe(`bots with a small outbox [${kind}]`, () => {
+    const t = useTarget(kind, { BOT_OUTBOX_MAX: "3" });
+
+    test("beyond BOT_OUTBOX_MAX events per bot, the oldest are dropped", async () => {
+      const owner = await register(t.url);
+      const bot = await createBot(owner, { events: ["entry"] });
+      const conv = await group(owner, [{ id: bot.id } as TestUser], "small");
+      for (let i = 1; i <= 5; i++) await sendText(owner, conv, `m${i}`);
+      const items = (await bot.api.get("/v1/updates")).body.items;
+      expect(items.map((e: any) => e.entry.body.text)).toEqual(["m3", "m4", "m5"]);
     });
   });
 }
