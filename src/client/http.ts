@@ -2,6 +2,7 @@
 // the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
+import type { Bot, BotEvent, CreateBotRequest, EventType, WebhookInfo } from "../schema/bots.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
@@ -11,6 +12,7 @@ import { ParleyError } from "./errors.ts";
 export type RegisterInput = z.input<typeof RegisterRequest>;
 export type LoginInput = z.input<typeof LoginRequest>;
 export type HistoryRange = { after?: number; before?: number; limit?: number };
+export type CreateBotInput = z.input<typeof CreateBotRequest>;
 
 /** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
 export interface HttpAuth {
@@ -86,6 +88,24 @@ export class ParleyHttp {
   dissolve = (conv: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}`);
   markRead = (conv: string, seq: number) =>
     this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
+
+  // Bots (docs/protocol.md "Bots and integrations"). The token is in the answers of createBot and
+  // rotateBotToken only: keep it. A bot uses this client with its token as the access token.
+  createBot = (input: CreateBotInput) => this.#call<{ bot: Bot; token: string }>("POST", "/v1/bots", input);
+  bots = async (): Promise<Bot[]> => (await this.#call<{ items: Bot[] }>("GET", "/v1/bots")).items;
+  deleteBot = (id: string) => this.#call<void>("DELETE", `/v1/bots/${enc(id)}`);
+  rotateBotToken = (id: string) => this.#call<{ bot: Bot; token: string }>("POST", `/v1/bots/${enc(id)}/token`);
+  setWebhook = (id: string, webhook: { url: string; secret: string; events?: EventType[] }) =>
+    this.#call<WebhookInfo>("PUT", `/v1/bots/${enc(id)}/webhook`, webhook);
+  webhook = (id: string) => this.#call<WebhookInfo>("GET", `/v1/bots/${enc(id)}/webhook`);
+  deleteWebhook = (id: string) => this.#call<void>("DELETE", `/v1/bots/${enc(id)}/webhook`);
+  webhookFailures = async (id: string) =>
+    (await this.#call<{ items: { event: BotEvent; attempts: number; lastError: string | null }[] }>("GET", `/v1/bots/${enc(id)}/webhook/failures`)).items;
+  /** A bot's long poll: events with id >= offset (confirming those below), waiting up to `timeout` s. */
+  updates = async (query: { offset?: number; limit?: number; timeout?: number } = {}): Promise<BotEvent[]> => {
+    const qs = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+    return (await this.#call<{ items: BotEvent[] }>("GET", `/v1/updates${qs ? `?${qs}` : ""}`)).items;
+  };
 
   async #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
     const auth = authenticated ? this.options.auth : undefined;
