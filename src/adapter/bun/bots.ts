@@ -4,6 +4,7 @@
 import { lookup } from "node:dns/promises";
 import type { Config } from "../../config.ts";
 import { BotEventSink } from "../../core/bot-events.ts";
+import { outboxLimits } from "../../core/bots.ts";
 import type { EventSink } from "../../core/events.ts";
 import { systemClock } from "../../core/ports.ts";
 import type { BotWiring, Services } from "../../core/services.ts";
@@ -58,8 +59,7 @@ export function bunBots(config: Config, store: Store) {
   const wiring: BotWiring = { policy, urlRules, pollIntervalMs: 1000, wakePolls: true, sink, onWebhookChanged: () => void deliveries.run() };
   const sweep = setInterval(() => {
     void deliveries.run();
-    const now = Date.now();
-    store.botOutbox.prune({ maxPerBot: policy.maxOutbox, pendingSince: now - policy.retentionMs, failedSince: now - policy.failureRetentionMs }).catch(onError);
+    store.botOutbox.prune(outboxLimits(policy, Date.now())).catch(onError);
   }, SWEEP_MS);
   return {
     wiring,
