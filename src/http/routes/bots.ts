@@ -1,7 +1,6 @@
 // /v1/bots: bot accounts, their tokens and webhooks; GET /v1/updates: a bot's long poll
 // (docs/protocol.md "Bots and integrations").
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
 import { AppError } from "../../core/errors.ts";
 import { BotList, BotParams, BotWithToken, CreateBotRequest, SetWebhookRequest, UpdateList, UpdatesQuery, WebhookFailureList, WebhookInfo } from "../../schema/bots.ts";
 import { bearerToken, requireAuth } from "../auth.ts";
@@ -116,5 +115,5 @@ export const botRoutes = new OpenAPIHono<AppEnv>()
     const { offset, limit, timeout } = c.req.valid("query");
     const request = { botId: auth.userId, token: bearerToken(c.req.header("Authorization"))!, offset, limit, timeoutS: timeout, signal: c.req.raw.signal };
     const items = await c.get("services").updates.poll(request, async (events) => events);
-    return c.json({ items: z.array(z.any()).parse(items) }, 200);
+    return c.json({ items }, 200);
   });
