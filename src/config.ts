@@ -79,6 +79,18 @@ export const ConfigSchema = z.object({
   /** argon2id cost on Bun; lower it only for benchmarks and tests that create many users */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).default(65_536),
   ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2),
+  // ---- bots (docs/protocol.md "Bots and integrations", src/adapter/bots.ts) ----
+  /** production mode: webhook URLs must be https */
+  NODE_ENV: z.string().optional(),
+  /** "1": webhooks may call loopback and private addresses (a receiver on the same host, tests) */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
+  /** how long a failing webhook delivery is retried before it is listed as a failure, seconds */
+  WEBHOOK_RETRY_FOR_S: z.coerce.number().int().min(1).default(86_400),
+  /** how long events wait for a bot that does not fetch them, hours */
+  BOT_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
+  /** events kept per bot; the oldest beyond it are dropped */
+  BOT_OUTBOX_MAX: z.coerce.number().int().min(1).default(10_000),
+  MAX_BOTS_PER_USER: z.coerce.number().int().min(0).default(20),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

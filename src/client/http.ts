@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Contact, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
+import type { Bot, BotEvent, CreateBotRequest, EventType, WebhookInfo } from "../schema/bots.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
@@ -16,6 +17,7 @@ export type LoginInput = z.input<typeof LoginRequest>;
 export type HistoryRange = { after?: number; before?: number; limit?: number };
 /** A page of a contacts list: `cursor` is the previous page's `nextCursor`. */
 export type PageRange = { limit?: number; cursor?: string };
+export type CreateBotInput = z.input<typeof CreateBotRequest>;
 
 /** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
 export interface HttpAuth {
@@ -126,6 +128,22 @@ export class ParleyHttp {
   download = (id: string, range?: string) => this.#request("GET", `/v1/uploads/${enc(id)}`, range ? { headers: { Range: range } } : {});
   /** A signed link to an upload for an hour, for `<img src>` (relative to the server's origin). */
   uploadLink = (id: string) => this.#call<SignedUrl>("POST", `/v1/uploads/${enc(id)}/url`);
+
+  // Bots (docs/protocol.md "Bots and integrations"). The token is in the answers of createBot and
+  // rotateBotToken only: keep it. A bot uses this client with its token as the access token.
+  createBot = (input: CreateBotInput) => this.#call<{ bot: Bot; token: string }>("POST", "/v1/bots", input);
+  bots = async (): Promise<Bot[]> => (await this.#call<{ items: Bot[] }>("GET", "/v1/bots")).items;
+  deleteBot = (id: string) => this.#call<void>("DELETE", `/v1/bots/${enc(id)}`);
+  rotateBotToken = (id: string) => this.#call<{ bot: Bot; token: string }>("POST", `/v1/bots/${enc(id)}/token`);
+  setWebhook = (id: string, webhook: { url: string; secret: string; events?: EventType[] }) =>
+    this.#call<WebhookInfo>("PUT", `/v1/bots/${enc(id)}/webhook`, webhook);
+  webhook = (id: string) => this.#call<WebhookInfo>("GET", `/v1/bots/${enc(id)}/webhook`);
+  deleteWebhook = (id: string) => this.#call<void>("DELETE", `/v1/bots/${enc(id)}/webhook`);
+  webhookFailures = async (id: string) =>
+    (await this.#call<{ items: { event: BotEvent; attempts: number; lastError: string | null }[] }>("GET", `/v1/bots/${enc(id)}/webhook/failures`)).items;
+  /** A bot's long poll: events with id >= offset (confirming those below), waiting up to `timeout` s. */
+  updates = async (range: { offset?: number; limit?: number; timeout?: number } = {}): Promise<BotEvent[]> =>
+    (await this.#call<{ items: BotEvent[] }>("GET", `/v1/updates${query(range)}`)).items;
 
   #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
     const payload = json === undefined ? {} : { body: JSON.stringify(json), headers: { "Content-Type": "application/json" } };

@@ -1,5 +1,6 @@
 // Accounts: registration, login, refresh-token rotation with reuse detection, logout.
 import type { AuthResponse, User } from "../schema/accounts.ts";
+import { isBotToken } from "./bots.ts";
 import { AppError } from "./errors.ts";
 import type { AccessClaims, Clock, PasswordHasher, TokenSigner } from "./ports.ts";
 import type { LoginStore } from "./store/logins.ts";
@@ -26,9 +27,11 @@ export interface AccountsDeps {
    * runtime that kicks through another object (Workers) has done so before the answer goes out
    */
   onLoginRevoked?: (loginId: string, userId?: string) => void | Promise<void>;
+  /** bot tokens (src/core/bots.ts): authenticated there, wherever an access token is taken */
+  bots?: { authenticate(token: string): Promise<AccessClaims | null> };
 }
 
-export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName });
+export const publicUser = (u: UserRecord): User => ({ id: u.id, username: u.username, displayName: u.displayName, ...(u.bot ? { bot: true } : {}) });
 
 export class Accounts {
   // Verified against when the username does not exist, so that a miss costs as much as a hit.
@@ -93,8 +96,9 @@ export class Accounts {
     await this.deps.onLoginRevoked?.(loginId, userId);
   }
 
-  /** The claims of a valid access token whose login is still active, else null. */
+  /** The claims of a valid access token whose login is still active (or of a current bot token), else null. */
   async authenticate(accessToken: string): Promise<AccessClaims | null> {
+    if (isBotToken(accessToken)) return (await this.deps.bots?.authenticate(accessToken)) ?? null;
     const claims = await this.deps.tokens.verify(accessToken);
     if (!claims) return null;
     const now = this.deps.clock.now();

@@ -29,6 +29,8 @@ export interface ConversationsDeps {
    * Bun nodes) are dropped too; this instance's cache drops it itself. See membersChanged().
    */
   onMembersChanged?: (convId: string) => void | Promise<void>;
+  /** a conversation was created by `by` (bots in it hear of it: src/core/bot-events.ts) */
+  onCreated?: (conversation: Conversation, by: string) => Promise<void>;
 }
 
 export class Conversations {
@@ -44,7 +46,7 @@ export class Conversations {
         { id: newId(), directKey: directKey(userId, req.with), createdAt: clock.now() },
         [userId, req.with],
       );
-      return { conversation: (await conversations.conversation(id))!, created };
+      return this.#created({ conversation: (await conversations.conversation(id))!, created }, userId);
     }
     const others = [...new Set(req.members)].filter((m) => m !== userId);
     await this.#requireUsers(others);
@@ -53,7 +55,12 @@ export class Conversations {
       { userId, role: "owner" },
       ...others.map((m) => ({ userId: m, role: "member" as const })),
     ]);
-    return { conversation: (await conversations.conversation(id))!, created: true };
+    return this.#created({ conversation: (await conversations.conversation(id))!, created: true }, userId);
+  }
+
+  async #created(result: { conversation: Conversation; created: boolean }, by: string) {
+    if (result.created) await this.deps.onCreated?.(result.conversation, by);
+    return result;
   }
 
   list(userId: string): Promise<ConversationSummary[]> {

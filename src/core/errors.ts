@@ -16,5 +16,5 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
-export const forbidden = (message: string) => new AppError("forbidden", message);
+export const forbidden = (message: string, details?: unknown) => new AppError("forbidden", message, details);
 export const invalid = (message: string, details?: unknown) => new AppError("invalid_request", message, details);

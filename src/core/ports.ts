@@ -1,5 +1,6 @@
 // What the domain needs from the outside world besides the store (src/core/store/): password
 // hashing (Bun.password / Web Crypto), access tokens (jose), the clock, SHA-256 over a stream.
+import type { Scope } from "../schema/bots.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -10,6 +11,8 @@ export interface PasswordHasher {
 export interface AccessClaims {
   userId: string;
   loginId: string;
+  /** a bot token's scopes (src/core/scopes.ts); absent for people, who may do everything */
+  scopes?: readonly Scope[];
 }
 
 export interface TokenSigner {

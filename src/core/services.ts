@@ -1,6 +1,8 @@
 // The domain, assembled from its ports. Runtime adapters build this once and hand it to the app.
 import { Accounts } from "./accounts.ts";
 import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
+import type { BotEventSink } from "./bot-events.ts";
+import { Bots, defaultBotPolicy, type BotPolicy } from "./bots.ts";
 import { Conversations } from "./conversations.ts";
 import { DirectPeers } from "./direct-peers.ts";
 import type { EventSink } from "./events.ts";
@@ -15,6 +17,25 @@ import { PresenceQueries } from "./presence-queries.ts";
 import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
 import type { Store } from "./store/index.ts";
 import { Uploads, type UploadDeps } from "./uploads.ts";
+import { TelegramView } from "./telegram/view.ts";
+import { UpdatePolls } from "./update-polls.ts";
+import { checkWebhookUrl, type WebhookUrlRules } from "./webhook-url.ts";
+
+/** How a runtime runs bots (docs/protocol.md "Bots and integrations"). */
+export interface BotWiring {
+  policy: BotPolicy;
+  urlRules: WebhookUrlRules;
+  /** how often a waiting long poll looks at the outbox */
+  pollIntervalMs: number;
+  /** whether the sink wakes long polls (Bun); on Workers they only look every pollIntervalMs */
+  wakePolls: boolean;
+  /** the runtime's sink here: told of created conversations (bots in them hear of it) */
+  sink?: BotEventSink;
+  /** the webhook was set or removed: deliveries (re)start */
+  onWebhookChanged?(botId: string): void | Promise<void>;
+}
+
+const noBotWiring: BotWiring = { policy: defaultBotPolicy, urlRules: { allowPrivate: false, httpsOnly: false }, pollIntervalMs: 1000, wakePolls: false };
 
 export interface ServiceDeps {
   store: Store;
@@ -45,6 +66,7 @@ export interface ServiceDeps {
   onPairChanged?: (a: string, b: string) => void | Promise<void>;
   /** where upload bytes go, and their limits; without it the /v1/uploads routes answer 501 */
   uploads?: Omit<UploadDeps, "store" | "clock" | "canRead">;
+  bots?: BotWiring;
 }
 
 export interface Services {
@@ -58,6 +80,9 @@ export interface Services {
   contacts: Contacts;
   presence?: PresenceQueries;
   uploads?: Uploads;
+  bots: Bots;
+  updates: UpdatePolls;
+  telegram: TelegramView;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -78,7 +103,22 @@ export function createServices(deps: ServiceDeps): Services {
     clock,
     rules: deps.contactRules ?? defaultContactRules,
   });
-  const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked });
+  const wiring = deps.bots ?? noBotWiring;
+  let updates: UpdatePolls | undefined;
+  const bots = new Bots({
+    bots: store.bots,
+    outbox: store.botOutbox,
+    clock,
+    policy: wiring.policy,
+    checkWebhookUrl: async (url) => void (await checkWebhookUrl(url, wiring.urlRules)),
+    onTokenRevoked: async (loginId, botId) => {
+      await deps.onLoginRevoked?.(loginId, botId);
+      if (wiring.wakePolls) updates?.wake([botId]);
+    },
+    onWebhookChanged: wiring.onWebhookChanged,
+  });
+  updates = new UpdatePolls({ outbox: store.botOutbox, bots, clock, retentionMs: wiring.policy.retentionMs, intervalMs: wiring.pollIntervalMs, maxPerBot: 2 });
+  const accounts = new Accounts({ users: store.users, logins: store.logins, hasher: deps.hasher, tokens: deps.tokens, clock, onLoginRevoked: deps.onLoginRevoked, bots });
   const conversations = new Conversations({
     conversations: store.conversations,
     users: store.users,
@@ -88,6 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
     contacts,
     clock,
     onMembersChanged: deps.onMembersChanged,
+    onCreated: wiring.sink && ((conversation, by) => wiring.sink!.conversationCreated(conversation, by)),
   });
   const writer = new LogWriter({
     log: store.messageLog,
@@ -100,5 +141,6 @@ export function createServices(deps: ServiceDeps): Services {
   const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, uploads, writer, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
-  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads };
+  const telegram = new TelegramView({ bots: store.bots, users: store.users, conversations: store.conversations, messageLog: store.messageLog });
+  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads, bots, updates, telegram };
 }

@@ -17,6 +17,7 @@ import { allowedOriginsOnly, originAllowed } from "./origin.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { contactRoutes } from "./routes/contacts.ts";
+import { botRoutes } from "./routes/bots.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
@@ -24,6 +25,7 @@ import { searchRoutes } from "./routes/search.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { webRoutes, type WebAssets } from "../web/serve.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
+import { telegramRoutes } from "./telegram/routes.ts";
 
 export interface AppOptions {
   services: Services;
@@ -86,6 +88,16 @@ const undocumentedRoutes = [
       403: { description: "forbidden: the Origin is not allowed" },
     },
   },
+  ...(["get", "post"] as const).map((method) => ({
+    method,
+    path: "/tg/bot{token}/{method}",
+    tags: ["bots"],
+    summary: "Telegram Bot API",
+    description:
+      "The Telegram Bot API's methods getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText, " +
+      "deleteMessage, sendChatAction and getChat with a bot token, in Telegram's envelope; see docs/protocol.md (\"Telegram-compatible endpoint\").",
+    responses: { 200: { description: "{ok: true, result}" }, 400: { description: "{ok: false, error_code, description}" } },
+  })),
   {
     method: "get",
     path: "/metrics",
@@ -182,6 +194,8 @@ export function createApp(options: AppOptions) {
   app.route("/", presenceRoutes);
   app.route("/", contactRoutes);
   app.route("/", uploadRoutes);
+  app.route("/", botRoutes);
+  app.route("/", telegramRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", { type: "http", scheme: "bearer", description: "METRICS_TOKEN" });

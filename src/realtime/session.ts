@@ -9,6 +9,7 @@
 import { AppError } from "../core/errors.ts";
 import { noMetrics, secondsSince, type Metrics } from "../core/metrics.ts";
 import { nextTurn } from "../core/next-turn.ts";
+import { allows, requireScope } from "../core/scopes.ts";
 import type { AccessClaims } from "../core/ports.ts";
 import { CloseCode } from "../schema/close-codes.ts";
 import { ClientFrame, type ClientFrameOf, type Rid } from "../schema/frames.ts";
@@ -271,7 +272,7 @@ export class Session {
 
   async #accept(frame: ClientFrameOf<"hello">): Promise<boolean> {
     const claims = await this.backend.authenticate(frame.token);
-    if (!claims) {
+    if (!claims || !allows(claims, "ws:hello")) {
       this.close(CloseCode.UNAUTHORIZED, "invalid token");
       return false;
     }
@@ -317,6 +318,7 @@ export class Session {
 
   async #dispatch(frame: Request): Promise<void> {
     const userId = this.user!.userId;
+    requireScope(this.user!, `ws:${frame.t}`); // a bot token's scopes
     switch (frame.t) {
       case "send":
         return this.#send(userId, frame);

@@ -8,7 +8,12 @@ export const Username = z
 export const Password = chars(8, 256);
 
 export const User = z
-  .object({ id: z.string(), username: z.string(), displayName: z.string() })
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    bot: z.literal(true).optional().meta({ description: "present on bot accounts only" }),
+  })
   .meta({ id: "User" });
 export type User = z.infer<typeof User>;
 

@@ -12,8 +12,12 @@ export const users = sqliteTable(
     displayName: text("display_name").notNull(),
     passwordHash: text("password_hash").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** a bot account (docs/protocol.md "Bots and integrations"): its credentials are in `bots` */
+    bot: integer("bot", { mode: "boolean" }).notNull().default(false),
+    /** the user who created the bot; null for people */
+    ownerId: text("owner_id"),
   },
-  (t) => [uniqueIndex("users_username").on(t.username)],
+  (t) => [uniqueIndex("users_username").on(t.username), index("users_owner").on(t.ownerId).where(sql`owner_id IS NOT NULL`)],
 );
 
 // One row per login; revoking it ends every refresh token (and socket) of that login.
@@ -205,6 +209,55 @@ export const uploads = sqliteTable(
   (t) => [index("uploads_owner_created").on(t.ownerId, t.createdAt)],
 );
 
+// ---- bots (src/core/bots.ts, src/store/sql/bots.ts) ------------------------------------------
+
+// A bot's credentials and delivery settings; the bot itself is a row of `users` (bot = true).
+export const bots = sqliteTable(
+  "bots",
+  {
+    id: text("id").primaryKey(),
+    /** sha256 of the token: the token itself is shown once and never stored */
+    tokenHash: text("token_hash").notNull(),
+    scopes: text("scopes").notNull(), // JSON array of read | send | manage
+    events: text("events").notNull(), // JSON array of the event types it receives
+    createdAt: integer("created_at").notNull(),
+    webhookUrl: text("webhook_url"),
+    webhookSecret: text("webhook_secret"),
+    /** parley: the event as JSON, signed; telegram: a Telegram Update (set by setWebhook) */
+    webhookFormat: text("webhook_format", { enum: ["parley", "telegram"] }),
+    lastError: text("last_error"),
+    lastErrorAt: integer("last_error_at"),
+  },
+  (t) => [uniqueIndex("bots_token_hash").on(t.tokenHash)],
+);
+
+// The outbox: every event for a bot, in order, until it is confirmed (GET /v1/updates offset) or
+// delivered (webhook). A delivery that kept failing for the retry window stays as `failed`.
+export const botUpdates = sqliteTable(
+  "bot_updates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    botId: text("bot_id").notNull(),
+    /** the conversation ("" for none): a failing webhook delivery holds back the later ones of it */
+    convKey: text("conv_key").notNull(),
+    /** the event as delivered, without its id (JSON) */
+    payload: text("payload").notNull(),
+    createdAt: integer("created_at").notNull(),
+    state: text("state", { enum: ["pending", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** when a webhook delivery is due (retries move it on) */
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+  },
+  (t) => [index("bot_updates_bot").on(t.botId, t.id), index("bot_updates_conv").on(t.botId, t.convKey, t.state, t.id)],
+);
+
+// Telegram's integer ids for Parley's string ids (users and conversations), allocated on first use.
+export const tgAliases = sqliteTable("tg_aliases", {
+  alias: integer("alias").primaryKey({ autoIncrement: true }),
+  ref: text("ref").notNull().unique(),
+});
+
 export const schema = {
   users,
   logins,
@@ -219,4 +272,7 @@ export const schema = {
   friendships,
   blocks,
   uploads,
+  bots,
+  botUpdates,
+  tgAliases,
 };

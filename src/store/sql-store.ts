@@ -3,6 +3,8 @@
 import type { Store } from "../core/store/index.ts";
 import { DEFAULT_MAX_PARAMS, type SqlDb } from "./sql/db.ts";
 import { SqlContactStore } from "./sql/contacts.ts";
+import { SqlBotOutbox } from "./sql/bot-outbox.ts";
+import { SqlBotStore } from "./sql/bots.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
@@ -27,5 +29,7 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     search: new SqlSearchStore(db),
     contacts: new SqlContactStore(db),
     uploads: new SqlUploadStore(db),
+    bots: new SqlBotStore(db, maxParams),
+    botOutbox: new SqlBotOutbox(db, maxParams),
   };
 }

@@ -7,7 +7,7 @@ import { call, expectError, group, registerMany, type TestUser } from "../suppor
 import { png } from "../support/images.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
 
-async function upload(url: string, user: TestUser, name: string, bytes: Uint8Array) {
+async function upload(url: string, user: TestUser, name: string, bytes: Uint8Array<ArrayBuffer>) {
   const res = await fetch(`${url}/v1/uploads?name=${encodeURIComponent(name)}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${user.accessToken}`, "Content-Type": "application/octet-stream" },

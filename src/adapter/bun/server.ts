@@ -14,6 +14,7 @@ import { sessionLimitsFrom } from "../../realtime/limits.ts";
 import { CloseCode } from "../../schema/close-codes.ts";
 import { webAssets } from "../../web/build.ts";
 import { prometheusMetrics } from "./metrics.ts";
+import { bunBots } from "./bots.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
@@ -52,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const cluster = await joinCluster(config, store, () => hub);
   const secret = jwtSecret(config.JWT_SECRET, config.DATA_DIR);
+  const bots = bunBots(config, store);
   const services = createServices({
     windows: entryWindowsFrom(config),
     searchIndex: config.SEARCH_INDEX === "on",
@@ -60,7 +62,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store: { ...store, messageLog: measuredMessageLog(store.messageLog, metrics) },
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(secret, config.ACCESS_TOKEN_TTL),
-    events: cluster.events,
+    events: bots.events(cluster.events),
+    bots: bots.wiring,
     rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
     directPeers: cluster.directPeers,
@@ -100,7 +103,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // Bodies are limited by the app (256 KiB; uploads MAX_UPLOAD_BYTES), which answers with the
     // contract's 413. Bun's own limit (128 MiB by default) would answer first, with a bare 413.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    // Long polls (GET /v1/updates, getUpdates) hold a request up to 50 s without a byte: Bun's
+    // default idle timeout (10 s) would cut them.
+    idleTimeout: 60,
   });
+  bots.start(services);
   const sweep = setInterval(() => hub.tick(), Math.min(1000, config.HEARTBEAT_MS / 2));
   // What was committed but not indexed before the last stop (a crash, say) is indexed now.
   const catchUp = services.indexer?.start().catch((error) => log("search").error("index catch-up failed: {error}", { error }));
@@ -115,6 +122,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       hub.closeAll(CloseCode.SERVICE_RESTART, "server restarting");
       await Promise.race([closed, deadline]);
       clearInterval(sweep);
+      bots.stop();
       cluster.stop();
       services.indexer?.stop();
       await server.stop(true);

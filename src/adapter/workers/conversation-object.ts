@@ -19,6 +19,7 @@ import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
 import type { SendBody } from "../../schema/entries.ts";
 import type { Env } from "./env.ts";
+import { workersBotSink } from "./bots.ts";
 import { handToUser, outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
@@ -53,7 +54,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     super(ctx, env);
     const rt = objectRuntime(env);
     this.#peers = new DirectPeers(rt.deps.store.contacts);
-    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish: (event) => this.#fanOut(event) } });
+    // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
+    const bots = workersBotSink(env, rt);
+    const publish = (event: DomainEvent) => {
+      this.#fanOut(event);
+      bots.publish(event);
+      this.ctx.waitUntil(bots.idle);
+    };
+    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish } });
     this.#messages = services.messages;
     this.#groups = services.groups;
   }

@@ -2,7 +2,7 @@
 // The Durable Objects are known by their RPC interfaces (rpc.ts), not their classes.
 import type { Config } from "../../config.ts";
 import type { WorkersOnlyConfig } from "./config.ts";
-import type { ConversationRpc, UserRpc } from "./rpc.ts";
+import type { BotRpc, ConversationRpc, UserRpc } from "./rpc.ts";
 
 /** Every setting of src/config.ts, and the Worker's own (config.ts), as a [vars] string or a secret. */
 type Settings = { [Name in keyof Config | keyof WorkersOnlyConfig]?: string };
@@ -18,4 +18,6 @@ export interface Env extends Settings {
   ASSETS?: Fetcher;
   /** the R2 bucket of upload bytes; without it, uploads are off (501) */
   UPLOADS?: R2Bucket;
+  /** one Durable Object per bot (idFromName(botId)): its webhook deliveries */
+  BOTS: DurableObjectNamespace<BotRpc>;
 }

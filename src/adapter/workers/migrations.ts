@@ -11,6 +11,7 @@ import m0003 from "../../../drizzle/0003_search.sql";
 import m0004 from "../../../drizzle/0004_contacts.sql";
 import m0005 from "../../../drizzle/0005_uploads.sql";
 import m0006 from "../../../drizzle/0006_entry_uploads.sql";
+import m0007 from "../../../drizzle/0007_bots.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -24,6 +25,7 @@ const files: Record<string, string> = {
   "0004_contacts": m0004,
   "0005_uploads": m0005,
   "0006_entry_uploads": m0006,
+  "0007_bots": m0007,
 };
 
 export interface Migration {

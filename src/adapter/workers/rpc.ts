@@ -38,3 +38,9 @@ export interface UserRpc extends Rpc.DurableObjectBranded {
   /** A revoked login: its sockets close (4010), and a hello racing the revocation is refused. */
   kickLogin(loginId: string): Promise<void>;
 }
+
+/** One per bot (bot-object.ts): its webhook deliveries. */
+export interface BotRpc extends Rpc.DurableObjectBranded {
+  /** events were appended for the bot, or its webhook changed: deliver what is due */
+  poke(botId: string): Promise<void>;
+}

@@ -36,8 +36,14 @@ function perCall<T extends object>(make: () => T): T {
 export function workersServices(deps: ServiceDeps, env: Env): Services {
   // Nothing commits here, so nothing is indexed here: the conversations' objects index what they commit.
   const reading = { ...deps, searchIndex: false };
+  // accounts, bots (their token cache and long polls) and uploads (who has some in flight): per isolate
+  const shared = createServices({ ...reading, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) });
   return {
-    accounts: createServices({ ...reading, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) }).accounts,
+    accounts: shared.accounts,
+    bots: shared.bots,
+    updates: shared.updates,
+    telegram: shared.telegram,
+    uploads: shared.uploads,
     conversations: perCall(() => createServices(reading).conversations),
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
@@ -46,8 +52,6 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
       () => createServices({ ...reading, events: userObjectEvents(env), onPairChanged: (a, b) => pairChanged(env, deps.store.contacts, a, b) }).contacts,
     ),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
-    // one per isolate: it counts each user's uploads in flight
-    uploads: createServices(deps).uploads,
     presence: new PresenceQueries({
       store: deps.store,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },

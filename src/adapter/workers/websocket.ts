@@ -12,7 +12,10 @@
 //   the user's object, forwards hello and everything after, and pipes both ways, close codes
 //   included. The object hibernates; this Worker request stays up as the pipe.
 import type { MiddlewareHandler } from "hono";
+import type { Accounts } from "../../core/accounts.ts";
+import { isBotToken } from "../../core/bots.ts";
 import { AppError } from "../../core/errors.ts";
+import type { AccessClaims } from "../../core/ports.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { CloseCode } from "../../schema/close-codes.ts";
 import type { RealtimeBackend } from "../../realtime/backend.ts";
@@ -23,13 +26,22 @@ import { closeCode, tooBig } from "./frames.ts";
 import { OWNER_HEADER, userObject } from "./objects.ts";
 import type { Runtime } from "./runtime.ts";
 
+/**
+ * Whose socket a token opens: a JWT's signature is enough here (the user's object checks the
+ * login); a bot token (opaque) is looked up by `accounts`.
+ */
+type Identify = (token: string) => Promise<AccessClaims | null>;
+const identifier = (rt: Runtime, accounts: Pick<Accounts, "authenticate">): Identify => (token) =>
+  isBotToken(token) ? accounts.authenticate(token) : rt.deps.tokens.verify(token);
+
 export const workersWebSocket =
-  (env: Env, rt: Runtime): MiddlewareHandler<AppEnv> =>
+  (env: Env, rt: Runtime, accounts: Pick<Accounts, "authenticate">): MiddlewareHandler<AppEnv> =>
   async (c) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "expected a WebSocket upgrade");
+    const identify = identifier(rt, accounts);
     const token = c.req.query("token");
-    if (token === undefined) return proxy(env, rt);
-    const claims = await rt.deps.tokens.verify(token);
+    if (token === undefined) return proxy(env, rt, identify);
+    const claims = await identify(token);
     if (!claims) throw new AppError("unauthorized", "invalid or expired token");
     const headers = new Headers(c.req.raw.headers);
     headers.set(OWNER_HEADER, claims.userId);
@@ -53,7 +65,7 @@ function helloToken(raw: string): string | null {
   }
 }
 
-function proxy(env: Env, rt: Runtime): Response {
+function proxy(env: Env, rt: Runtime, identify: Identify): Response {
   const { 0: client, 1: socket } = new WebSocketPair();
   socket.accept();
   const maxFrame = rt.settings.config.MAX_FRAME_BYTES;
@@ -94,7 +106,7 @@ function proxy(env: Env, rt: Runtime): Response {
   const helloTimer = setTimeout(() => close(CloseCode.UNAUTHORIZED, "no hello"), rt.limits.helloTimeoutMs);
 
   const connect = async (token: string, hello: string) => {
-    const claims = await rt.deps.tokens.verify(token);
+    const claims = await identify(token);
     if (!claims) return close(CloseCode.UNAUTHORIZED, "invalid token");
     if (closed) return;
     const res = await userObject(env, claims.userId).fetch("https://user.object/v1/ws", {

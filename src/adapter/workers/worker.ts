@@ -12,6 +12,7 @@ import { authRateLimitsFrom } from "../../http/rate-limit.ts";
 import { log } from "../../log.ts";
 import { fetchedAssets } from "../../web/serve.ts";
 import { drainableBody } from "./body.ts";
+import { workersBotSink, workersBotWiring } from "./bots.ts";
 import { isLoopbackRequest } from "./config.ts";
 import type { Env } from "./env.ts";
 import { ensureMigrated, workersRuntime, type Runtime } from "./runtime.ts";
@@ -20,6 +21,7 @@ import { workersWebSocket } from "./websocket.ts";
 
 export { ConversationObject } from "./conversation-object.ts";
 export { UserObject } from "./user-object.ts";
+export { BotObject } from "./bot-object.ts";
 
 let app: { rt: Runtime; app: App } | Error | undefined;
 
@@ -27,11 +29,12 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
   const rt = workersRuntime(env);
   if (rt instanceof Error) return rt;
   const { config } = rt.settings;
+  const services = workersServices({ ...rt.deps, bots: workersBotWiring(env, rt, workersBotSink(env, rt)) }, env);
   return {
     rt,
     app: createApp({
-      services: workersServices(rt.deps, env),
-      websocket: workersWebSocket(env, rt),
+      services,
+      websocket: workersWebSocket(env, rt, services.accounts),
       allowedOrigins: config.ALLOWED_ORIGINS,
       // no Prometheus exposition on Workers (README "Operations"): GET /metrics checks the token, then 501
       metricsToken: config.METRICS_TOKEN,

@@ -2,6 +2,8 @@
 // class the parts it uses. A feature with data of its own adds its part here (a port file beside
 // these, a file in src/store/sql/).
 import type { ContactStore } from "./contacts.ts";
+import type { BotOutbox } from "./bot-outbox.ts";
+import type { BotStore } from "./bots.ts";
 import type { ConversationStore } from "./conversations.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
@@ -19,4 +21,6 @@ export interface Store {
   search: SearchStore;
   contacts: ContactStore;
   uploads: UploadStore;
+  bots: BotStore;
+  botOutbox: BotOutbox;
 }

@@ -6,6 +6,9 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** a bot account, created by `ownerId` (src/core/bots.ts) */
+  bot?: boolean;
+  ownerId?: string | null;
 }
 
 export interface UserStore {

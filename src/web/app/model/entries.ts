@@ -35,6 +35,15 @@ export function describeChange(body: EntryBody, actor: string, name: (user: stri
     case "reaction":
       return `${actor} reacted ${body.emoji}`;
     case "text":
-      return body.text;
+    case "file":
+    case "image":
+      return contentText(body);
   }
+}
+
+/** A content entry's body as one line of text (files and images by their caption). */
+export function contentText(body: { type: "text"; text: string } | { type: "file" | "image"; caption?: string }): string {
+  if (body.type === "text") return body.text;
+  const kind = body.type === "image" ? "Image" : "File";
+  return body.caption ? `${kind}: ${body.caption}` : kind;
 }

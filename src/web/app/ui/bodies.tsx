@@ -1,17 +1,17 @@
 // How entries show, always as text (never as HTML): a message's content with its folded state
 // (edited, recalled, reactions, the message it replies to), and a conversation change as a line
-// of its own. Later content kinds (image, file) add a case to Content.
+// of its own. Files and images show by their caption for now.
 import type { Message, SendBody } from "parley/client";
 import type { Chat } from "../chat.ts";
-import { describeChange } from "../model/entries.ts";
+import { contentText, describeChange } from "../model/entries.ts";
 
 export function Content({ entry, quoted }: { entry: Message; quoted?: Message }) {
   const body = entry.body;
-  if (entry.recalled || body.type !== "text") return <p class="text recalled">Message recalled</p>;
+  if (entry.recalled || (body.type !== "text" && body.type !== "file" && body.type !== "image")) return <p class="text recalled">Message recalled</p>;
   return (
     <>
-      {body.replyTo !== undefined && <p class="quote">{quoted ? excerpt(quoted) : "an earlier message"}</p>}
-      <p class="text">{entry.edited?.text ?? body.text}</p>
+      {body.type === "text" && body.replyTo !== undefined && <p class="quote">{quoted ? excerpt(quoted) : "an earlier message"}</p>}
+      <p class="text">{entry.edited?.text ?? contentText(body)}</p>
       {entry.edited && <span class="edited">edited</span>}
       {entry.reactions && entry.reactions.length > 0 && (
         <ul class="reactions" aria-label="Reactions">
@@ -28,7 +28,7 @@ export function Content({ entry, quoted }: { entry: Message; quoted?: Message })
 
 /** What this user is sending (not in the log yet). */
 export function Sending({ body }: { body: SendBody }) {
-  return <p class="text">{body.text}</p>;
+  return <p class="text">{contentText(body)}</p>;
 }
 
 export function ChangeLine({ chat, entry }: { chat: Chat; entry: Message }) {
@@ -42,7 +42,8 @@ export function ChangeLine({ chat, entry }: { chat: Chat; entry: Message }) {
 }
 
 function excerpt(entry: Message): string {
-  if (entry.recalled || entry.body.type !== "text") return "Message recalled";
-  const text = entry.edited?.text ?? entry.body.text;
+  const body = entry.body;
+  if (entry.recalled || (body.type !== "text" && body.type !== "file" && body.type !== "image")) return "Message recalled";
+  const text = entry.edited?.text ?? contentText(body);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
