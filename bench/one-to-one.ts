@@ -3,8 +3,10 @@
 // N sender/receiver pairs, each pair its own direct conversation, each sender W sends in flight.
 // Targets, in this order, each a child process on 127.0.0.1 driven by the SAME load generator in
 // its own process (bench/lib/load-1to1.ts): bench/raw-relay.ts (the baseline: no auth, no
-// persistence), Parley (DB_SYNCHRONOUS=NORMAL), and with --full Parley with DB_SYNCHRONOUS=FULL.
-// Prints a JSON line per target and run, then a ratio line per Parley variant (medians over runs).
+// persistence), Parley (DB_SYNCHRONOUS=NORMAL), Parley without the search index (SEARCH_INDEX=off:
+// what indexing costs the send path), and with --full Parley with DB_SYNCHRONOUS=FULL.
+// Prints a JSON line per target and run, then a ratio line per Parley variant against the relay
+// (medians over runs), and one of Parley with search against Parley without.
 import { runGenerator } from "./lib/generator.ts";
 import { benchEnv, spawnChild, spawnParley, type Child } from "./lib/server.ts";
 import { boolFlag, cpuSeconds, emit, median, numFlag, peakRssKiB } from "./lib/stats.ts";
@@ -17,8 +19,8 @@ const warmupMs = numFlag("warmup-ms", 1_000);
 const repeat = numFlag("repeat", 1);
 const full = boolFlag("full");
 
-type Target = "raw-relay" | "parley" | "parley-full";
-const targets: Target[] = ["raw-relay", "parley", ...(full ? (["parley-full"] as const) : [])];
+type Target = "raw-relay" | "parley" | "parley-nosearch" | "parley-full";
+const targets: Target[] = ["raw-relay", "parley", "parley-nosearch", ...(full ? (["parley-full"] as const) : [])];
 
 async function start(target: Target): Promise<{ child: Child; cfgPairs: any[] }> {
   if (target === "raw-relay") {
@@ -33,6 +35,7 @@ async function start(target: Target): Promise<{ child: Child; cfgPairs: any[] }>
   const child = await spawnParley({
     env: {
       DB_SYNCHRONOUS: target === "parley-full" ? "FULL" : "NORMAL",
+      SEARCH_INDEX: target === "parley-nosearch" ? "off" : "on",
       // the bench measures the send path, not the per-socket frame limit
       WS_FRAMES_PER_SEC: "1000000",
       WS_FRAME_BURST: "1000000",
@@ -89,3 +92,12 @@ for (const t of targets) {
     p99Ratio: Number((p99 / relayP99).toFixed(3)),
   });
 }
+const withSearch = results.get("parley")!;
+const withoutSearch = results.get("parley-nosearch")!;
+emit({
+  bench: "1to1",
+  ratio: "parley/parley-nosearch",
+  runs: repeat,
+  throughputRatio: Number((median(withSearch.map((r) => r.msgsPerSec)) / median(withoutSearch.map((r) => r.msgsPerSec))).toFixed(3)),
+  p99Ratio: Number((median(withSearch.map((r) => r.p99)) / median(withoutSearch.map((r) => r.p99))).toFixed(3)),
+});

@@ -19,6 +19,13 @@ const bigrams = (run: string): string[] => {
   return chars.length === 1 ? chars : chars.slice(1).map((c, i) => chars[i] + c);
 };
 
+/** What of a content entry is searched (and shown as its snippet): a text, or a file's caption and name. */
+export function searchableText(body: { type: string; text?: string; caption?: string; name?: string }): string | undefined {
+  if (body.type === "text") return body.text;
+  if (body.type === "file" || body.type === "image") return [body.caption, body.name].filter(Boolean).join("\n");
+  return undefined;
+}
+
 /** The two indexed columns of a text: words and CJK bigrams (`body`), CJK characters (`uni`). */
 export function indexedText(text: string): { body: string; uni: string } {
   const uni: string[] = [];

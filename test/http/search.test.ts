@@ -103,6 +103,24 @@ for (const kind of targetKinds()) {
       expect(hit.snippet).toBe("the fix");
     });
 
+    test("files and images are found by their caption and file name", async () => {
+      const [a, b] = (await registerMany(t.url, 2)) as [TestUser, TestUser];
+      const conv = await directConversation(a, b);
+      const res = await fetch(`${t.url}/v1/uploads?name=${encodeURIComponent("quarterly-report.pdf")}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${a.accessToken}`, "Content-Type": "application/pdf" },
+        body: "%PDF-1.4 not much of a report",
+      });
+      expect(res.status).toBe(201);
+      const upload = (await res.json()) as { id: string };
+      const sent = await a.api.post(`/v1/conversations/${conv}/messages`, { clientId: "f", body: { type: "file", upload: upload.id, caption: "numbers for Tuesday" } });
+      expect(sent.status).toBe(201);
+      const [byCaption] = await found(b, { q: "tuesday", conv }, 1);
+      expect(byCaption.message.seq).toBe(sent.body.seq);
+      expect(byCaption.snippet).toBe("numbers for Tuesday\nquarterly-report.pdf");
+      expect((await found(b, { q: "quarterly", conv }, 1)).map((h) => h.message.seq)).toEqual([sent.body.seq]);
+    });
+
     test("bad queries: empty, only operators or quotes, FTS syntax — 400 or no hits, never 500", async () => {
       const [a] = (await registerMany(t.url, 1)) as [TestUser];
       for (const q of ["", '"', '""', "*", "AND OR", "( ) ^ -", "NEAR(a b)", 'col:"x', "a*b*", "\u0000", "😀"]) {

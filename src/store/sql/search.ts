@@ -4,7 +4,7 @@
 // from its join (or everything, where `history` is all) up to its removal.
 import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { indexedText } from "../../core/search-text.ts";
+import { indexedText, searchableText } from "../../core/search-text.ts";
 import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/search.ts";
 import type { EntryBody } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
@@ -58,7 +58,8 @@ export class SqlSearchStore implements SearchStore {
     const statements: BatchItem<"sqlite">[] = [];
     for (const entry of entries) {
       const body = JSON.parse(entry.body) as EntryBody;
-      if (body.type === "text") statements.push(...this.#put(conv, entry.seq, entry.senderId, entry.ts, entry.editedText ?? body.text));
+      const text = entry.editedText ?? searchableText(body);
+      if (text !== undefined) statements.push(...this.#put(conv, entry.seq, entry.senderId, entry.ts, text));
       if (body.type === "edit" && body.text !== undefined) statements.push(...this.#replace(conv, body.target, body.text));
       if (body.type === "recall") statements.push(...this.#remove(conv, body.target));
     }
@@ -97,7 +98,7 @@ export class SqlSearchStore implements SearchStore {
       // recalled since it was indexed (the index catches up): never a hit
       if (!entry || entry.recalled) return [];
       const message: Message = toMessage(entry, {});
-      const text = message.edited?.text ?? (message.body.type === "text" ? message.body.text : "");
+      const text = message.edited?.text ?? searchableText(message.body) ?? "";
       return [{ message, text }];
     });
   }
