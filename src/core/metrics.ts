@@ -13,6 +13,10 @@ export const counters = {
   parley_ws_closes_total: { help: "WebSocket closes, by close code and by the side that closed", labels: ["code", "side"] },
   parley_http_requests_total: { help: "HTTP requests, by method, route pattern and status", labels: ["method", "route", "status"] },
   parley_errors_total: { help: "Error answers, by contract error code and transport", labels: ["code", "transport"] },
+  parley_webhook_deliveries_total: {
+    help: "Webhook calls, by outcome: delivered (2xx), retried (will be tried again), failed (retry window over: listed in failures)",
+    labels: ["result"],
+  },
 } as const satisfies Record<string, Definition>;
 
 export const histograms = {

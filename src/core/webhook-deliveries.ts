@@ -6,6 +6,7 @@
 // concurrency overall and per bot: a slow or dead endpoint delays nobody else.
 import type { BotEvent } from "../schema/bots.ts";
 import type { BotPolicy } from "./bots.ts";
+import { noMetrics, type Metrics } from "./metrics.ts";
 import type { Clock } from "./ports.ts";
 import type { BotOutbox, DueDelivery } from "./store/bot-outbox.ts";
 import type { BotStore } from "./store/bots.ts";
@@ -22,6 +23,7 @@ export interface WebhookDeliveriesDeps {
   /** When to run again (Bun: a timer; Workers: the bot object's alarm). */
   schedule(at: number): void;
   onError(error: unknown): void;
+  metrics?: Metrics;
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** per call (default 10 s) */
   timeoutMs?: number;
@@ -111,10 +113,16 @@ export class WebhookDeliveries {
 
   async #deliver(d: DueDelivery): Promise<void> {
     const { outbox, bots, clock, policy } = this.deps;
+    const metrics = this.deps.metrics ?? noMetrics;
     const error = await this.#post(d);
-    if (error === null) return outbox.delivered(d.event.id);
+    if (error === null) {
+      metrics.inc("parley_webhook_deliveries_total", { result: "delivered" });
+      return outbox.delivered(d.event.id);
+    }
     const now = clock.now();
-    if (now - d.createdAt >= policy.retryForMs) await outbox.failed(d.event.id, error);
+    const over = now - d.createdAt >= policy.retryForMs;
+    metrics.inc("parley_webhook_deliveries_total", { result: over ? "failed" : "retried" });
+    if (over) await outbox.failed(d.event.id, error);
     else await outbox.retryAt(d.event.id, now + backoffMs(d.attempts + 1), error);
     await bots.recordError(d.botId, error, now);
   }

@@ -3,6 +3,7 @@
 // failures after the retry window, and the URLs Parley refuses to call (SSRF) or, in production
 // mode, anything but https. The receiver is a real local server that fails on purpose.
 import { afterAll, describe, expect, test } from "bun:test";
+import { metric, scrape } from "../../bench/lib/metrics.ts";
 import { expectError, group, register, sendText, type TestUser } from "../support/api.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
 import { verifyParleySignature, webhookReceiver } from "../support/webhook-receiver.ts";
@@ -81,6 +82,12 @@ for (const kind of targetKinds()) {
     test("after the retry window an event is listed in failures with its last error, and its conversation goes on", async () => {
       let down = true;
       const hook = receiver(() => (down ? 503 : 200));
+      // Bun counts the outcomes in /metrics (Workers have no Prometheus text)
+      const counted = async () => {
+        const m = kind === "bun" ? await scrape(t.url) : [];
+        return (result: string) => metric(m, "parley_webhook_deliveries_total", { result });
+      };
+      const before = await counted();
       const owner = await register(t.url);
       const bot = await createBot(owner, { events: ["entry"] });
       const conv = await group(owner, [asUser(bot.id)], "down");
@@ -97,6 +104,14 @@ for (const kind of targetKinds()) {
       await sendText(owner, conv, "back again");
       await hook.until(() => hook.accepted().length === 1);
       expect(hook.accepted()[0]!.json.entry.body.text).toBe("back again");
+      if (kind === "bun") {
+        const after = await counted();
+        const grew = (result: string) => after(result) - before(result);
+        // other tests of this server may deliver meanwhile: at least what this one caused
+        expect(grew("failed")).toBeGreaterThanOrEqual(1);
+        expect(grew("retried")).toBeGreaterThanOrEqual(1);
+        expect(grew("delivered")).toBeGreaterThanOrEqual(1);
+      }
       // the bot itself may read its failures with the manage scope
       const manager = await createBot(owner, { scopes: ["manage"] });
       expect((await manager.api.get(`/v1/bots/${manager.id}/webhook/failures`)).status).toBe(200);

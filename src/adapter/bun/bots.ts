@@ -4,6 +4,7 @@
 import { lookup } from "node:dns/promises";
 import type { Config } from "../../config.ts";
 import { BotEventSink } from "../../core/bot-events.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import { outboxLimits } from "../../core/bots.ts";
 import type { EventSink } from "../../core/events.ts";
 import { systemClock } from "../../core/ports.ts";
@@ -17,7 +18,7 @@ import { botPolicyFrom, webhookRulesFrom } from "../bots.ts";
 /** A sweep that also catches what other nodes appended, and prunes old events. */
 const SWEEP_MS = 30_000;
 
-export function bunBots(config: Config, store: Store) {
+export function bunBots(config: Config, store: Store, metrics: Metrics) {
   const onError = (error: unknown) => log("bots").error("bots: {error}", { error });
   const policy = botPolicyFrom(config);
   const urlRules = webhookRulesFrom(config, async (host) => (await lookup(host, { all: true })).map((a) => a.address));
@@ -44,6 +45,7 @@ export function bunBots(config: Config, store: Store) {
       }, at - Date.now());
     },
     onError,
+    metrics,
   });
   const sink = new BotEventSink({
     bots: store.bots,

@@ -53,7 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const cluster = await joinCluster(config, store, () => hub);
   const secret = jwtSecret(config.JWT_SECRET, config.DATA_DIR);
-  const bots = bunBots(config, store);
+  const bots = bunBots(config, store, metrics);
   const services = createServices({
     windows: entryWindowsFrom(config),
     searchIndex: config.SEARCH_INDEX === "on",
