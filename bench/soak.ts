@@ -26,7 +26,7 @@ try {
   const config = [];
   for (let i = 0; i < pairs; i++) {
     const conv = await directConversation(server.url, users[2 * i]!, users[2 * i + 1]!);
-    config.push({ token: users[2 * i]!.accessToken, conv }, { token: users[2 * i + 1]!.accessToken, conv });
+    for (const u of [users[2 * i]!, users[2 * i + 1]!]) config.push({ token: u.accessToken, refreshToken: u.refreshToken, conv });
   }
   const cfgPath = join(tmpdir(), `parley-soak-${process.pid}.json`);
   writeFileSync(cfgPath, JSON.stringify({ url: server.url, minutes, ratePerSec: rate, reconnectsPerSec: reconnects, readsPerSec: reads, users: config }));

@@ -2,7 +2,9 @@
 //   bun bench/lib/load-soak.ts <config.json>
 // Steady load for `minutes`: every user of `pairs` sends `ratePerSec` messages a second into its
 // direct conversation over WebSocket; every second `reconnectsPerSec` random sockets are closed
-// and opened again (hello, welcome); every second `readsPerSec` history pages are read over HTTP.
+// and opened again (hello, welcome); every second `readsPerSec` history pages are read over HTTP;
+// every 5 minutes each user renews its tokens (POST /v1/auth/refresh), as clients do before
+// their access token expires (ACCESS_TOKEN_TTL, 15 minutes by default).
 // Prints one JSON line per minute (send→ack p50/p99, acks, reconnects, reads, errors) as it goes.
 import { readFileSync } from "node:fs";
 import { summarize } from "./stats.ts";
@@ -14,7 +16,7 @@ interface Cfg {
   ratePerSec: number;
   reconnectsPerSec: number;
   readsPerSec: number;
-  users: { token: string; conv: string }[];
+  users: { token: string; refreshToken: string; conv: string }[];
 }
 const cfg: Cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8"));
 
@@ -66,6 +68,20 @@ const churn = every(1000, () => {
     connect(peer).then(() => reconnects++, () => errors++);
   }
 });
+const REFRESH_MS = 5 * 60_000;
+const refresher = every(REFRESH_MS, () => {
+  for (const user of cfg.users) {
+    fetch(`${cfg.url}/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: user.refreshToken }) }).then(
+      async (res) => {
+        if (!res.ok) return void errors++;
+        const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
+        user.token = tokens.accessToken;
+        user.refreshToken = tokens.refreshToken;
+      },
+      () => errors++,
+    );
+  }
+});
 const readers = every(1000, () => {
   for (let i = 0; i < cfg.readsPerSec; i++) {
     const peer = peers[Math.floor(Math.random() * peers.length)]!;
@@ -91,5 +107,6 @@ for (let minute = 1; Date.now() < end; minute++) {
 clearInterval(senders);
 clearInterval(churn);
 clearInterval(readers);
+clearInterval(refresher);
 for (const peer of peers) peer.ws?.ws.close();
 process.exit(0);

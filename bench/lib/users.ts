@@ -3,6 +3,7 @@ export interface BenchUser {
   id: string;
   username: string;
   accessToken: string;
+  refreshToken: string;
 }
 
 /** Runs `fn` over 0..n-1 with at most `limit` in flight; results in index order. */
@@ -41,7 +42,7 @@ export async function registerUsers(base: string, n: number, concurrency = 16, p
     const username = `${prefix}_${runId}_${i}`.slice(0, 32);
     const res = await postJson(`${base}/v1/auth/register`, { username, password: `bench-password-${i}-x` });
     if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-    return { id: res.body.user.id, username, accessToken: res.body.accessToken };
+    return { id: res.body.user.id, username, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
   });
 }
 
