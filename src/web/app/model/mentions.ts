@@ -15,10 +15,11 @@ export function mentionAt(text: string, caret: number): { start: number; query: 
   return match ? { start: caret - match[1]!.length - 1, query: match[1]!.toLowerCase() } : null;
 }
 
-/** Who to suggest for `query`: members whose username or display name starts with it. */
+/** Who to suggest for `query`: members whose username or a word of whose display name starts with it ("all" by its name only). */
 export function suggestions(members: readonly User[], query: string): User[] {
   const starts = (s: string) => s.toLowerCase().startsWith(query);
-  return members.filter((u) => starts(u.username) || u.displayName.toLowerCase().split(/\s+/).some(starts)).slice(0, SUGGESTED);
+  const matches = (u: User) => starts(u.username) || (u.id !== ALL.id && u.displayName.split(/\s+/).some(starts));
+  return members.filter(matches).slice(0, SUGGESTED);
 }
 
 /** The `mentions` of a text: ["all"] when it says @all (and `members` offers it), else the members it names. */
