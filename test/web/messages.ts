@@ -15,7 +15,9 @@ export async function messagesFlow({ ann, ben, as, history, shot }: Cast): Promi
   const [first] = await ben.until("Ann's messages", (s) => s.length === 2);
 
   // Ben replies to the first; Esc cancels a reply (and stays in the chat).
-  await (await actionsOf(ben, "first message")).getByRole("button", { name: "Reply" }).click();
+  const actions = await actionsOf(ben, "first message");
+  await shot("message-actions", ben);
+  await actions.getByRole("button", { name: "Reply" }).click();
   await composeBar(ben).filter({ hasText: "Replying to Ann" }).filter({ hasText: "first message" }).waitFor();
   await ben.page.keyboard.press("Escape");
   await composeBar(ben).waitFor({ state: "detached" });

@@ -7,6 +7,8 @@ import { ACTION_TYPES, CONTENT_TYPES } from "../../../schema/entries.ts";
 
 export const isContent = (entry: Message): boolean => CONTENT_TYPES.has(entry.body.type);
 export const isAction = (entry: Message): boolean => ACTION_TYPES.has(entry.body.type);
+/** A text entry's text as it stands (its latest edit); "" for other entries. */
+export const currentText = (entry: Message): string => entry.edited?.text ?? (entry.body.type === "text" ? entry.body.text : "");
 /** The entry an action changes. */
 export const targetOf = (entry: Message): number | undefined => ("target" in entry.body ? entry.body.target : undefined);
 

@@ -8,6 +8,7 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../chat.ts";
 import type { Compose } from "../model/compose.ts";
+import { currentText } from "../model/entries.ts";
 import { mentionsIn } from "../model/mentions.ts";
 import { ComposeBar } from "./ComposeBar.tsx";
 import { describeError } from "./errors.ts";
@@ -32,7 +33,7 @@ export function Composer({ chat, conv, label, compose }: { chat: Chat; conv: str
     const el = input.current!;
     if (editing) {
       putAside.current ??= el.value;
-      el.value = editing.edited?.text ?? (editing.body.type === "text" ? editing.body.text : "");
+      el.value = currentText(editing);
     } else if (putAside.current !== null) {
       el.value = putAside.current;
       putAside.current = null;
@@ -65,7 +66,7 @@ export function Composer({ chat, conv, label, compose }: { chat: Chat; conv: str
 
   const saveEdit = async (text: string) => {
     const message = editing!;
-    if (!text.trim() || text === (message.edited?.text ?? (message.body.type === "text" ? message.body.text : ""))) return void (compose.editing.value = null);
+    if (!text.trim() || text === currentText(message)) return void (compose.editing.value = null);
     try {
       await chat.client.api.edit(conv, message.seq, text);
       compose.editing.value = null;

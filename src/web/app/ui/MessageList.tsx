@@ -57,14 +57,16 @@ export function MessageList({ chat, conv, timeline, compose, jumpTo }: Props) {
     // the URL no longer asks for it: a reload opens at the bottom, the same hit can be picked again
     history.replaceState(null, "", conversationHref(conv));
     let timer: ReturnType<typeof setTimeout> | undefined;
-    void timeline.reach(jumpTo.seq).then((held) => {
+    const show = () => {
       const el = box.current?.querySelector<HTMLElement>(`li[data-seq="${jumpTo.seq}"]`);
-      if (!held || !el) return;
+      if (!el) return;
       el.scrollIntoView({ block: "center" });
       el.focus({ preventScroll: true });
       setFound(jumpTo.seq);
       timer = setTimeout(() => setFound(null), FOUND_MS);
-    }, () => {});
+    };
+    // once what was read back is on screen
+    void timeline.reach(jumpTo.seq).then((held) => held && requestAnimationFrame(show), () => {});
     return () => clearTimeout(timer);
   }, [jumpTo, timeline, conv]);
 
