@@ -8,7 +8,7 @@ import type { Compose } from "../model/compose.ts";
 import { ConfirmButton } from "./ConfirmButton.tsx";
 import { describeError } from "./errors.ts";
 
-export const EMOJI = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+const EMOJI = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
 interface Props {
   chat: Chat;
