@@ -8,6 +8,7 @@ import type { Conversation, ConversationSummary, CreateConversationRequest, Rece
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
 import type { PresenceItem } from "../schema/presence.ts";
+import type { SearchPage } from "../schema/search.ts";
 import type { Role } from "../schema/roles.ts";
 import type { SignedUrl, Upload } from "../schema/uploads.ts";
 import { ParleyError } from "./errors.ts";
@@ -17,6 +18,7 @@ export type LoginInput = z.input<typeof LoginRequest>;
 export type HistoryRange = { after?: number; before?: number; limit?: number };
 /** A page of a contacts list: `cursor` is the previous page's `nextCursor`. */
 export type PageRange = { limit?: number; cursor?: string };
+export type SearchFilters = { conv?: string; from?: string; after?: number; before?: number; limit?: number; cursor?: string };
 export type CreateBotInput = z.input<typeof CreateBotRequest>;
 
 /** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
@@ -62,6 +64,9 @@ export class ParleyHttp {
   /** Users whose username starts with `q`. */
   searchUsers = async (q: string, limit?: number): Promise<User[]> =>
     (await this.#call<{ items: User[] }>("GET", `/v1/users?${new URLSearchParams({ q, ...(limit ? { limit: String(limit) } : {}) })}`)).items;
+  /** These users (at most 100 ids), those that exist, in the order asked. */
+  users = async (ids: readonly string[]): Promise<User[]> =>
+    (await this.#call<{ items: User[] }>("GET", `/v1/users?${new URLSearchParams({ ids: ids.join(",") })}`)).items;
   /** Online state and last seen of these users (only those sharing a conversation with the caller are answered). */
   presence = async (userIds: readonly string[]): Promise<PresenceItem[]> =>
     (await this.#call<{ items: PresenceItem[] }>("GET", `/v1/presence?${new URLSearchParams({ users: userIds.join(",") })}`)).items;
@@ -100,6 +105,9 @@ export class ParleyHttp {
   dissolve = (conv: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}`);
   markRead = (conv: string, seq: number) =>
     this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
+
+  // Search: entries the caller may read, newest first; `cursor` is the previous page's nextCursor.
+  search = (q: string, filters: SearchFilters = {}) => this.#call<SearchPage>("GET", `/v1/search${query({ q, ...filters })}`);
 
   // Contacts.
   /** 201 a new request; 200 the caller's pending one to `to`, or `to`'s request to the caller, accepted. */

@@ -3,7 +3,7 @@
 export { ParleyClient } from "./client.ts";
 export type { ConnectionState, ParleyClientOptions, ParleyEvents, SendResult } from "./client.ts";
 export { ParleyHttp } from "./http.ts";
-export type { FetchLike, HistoryRange, HttpAuth, LoginInput, PageRange, RegisterInput } from "./http.ts";
+export type { FetchLike, HistoryRange, HttpAuth, LoginInput, PageRange, RegisterInput, SearchFilters } from "./http.ts";
 export { ParleyError } from "./errors.ts";
 export { MemoryStorage, WebStorage } from "./storage.ts";
 export type { ClientStorage, PendingSend } from "./storage.ts";
@@ -20,3 +20,5 @@ export type { ConversationChanges, EntryBody, SendBody } from "../schema/entries
 export type { Message, MessagePage } from "../schema/messages.ts";
 export type { ClientFrame, ServerFrame, ServerFrameOf } from "../schema/frames.ts";
 export type { PresenceItem } from "../schema/presence.ts";
+export type { SearchPage } from "../schema/search.ts";
+export type { SignedUrl, Upload } from "../schema/uploads.ts";

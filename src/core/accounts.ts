@@ -127,6 +127,12 @@ export class Accounts {
     return (await this.deps.users.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
   }
 
+  /** The users of `ids` that exist, in the order asked: names are no secret (the search above finds anyone). */
+  async byIds(ids: string[]): Promise<User[]> {
+    const found = new Map((await this.deps.users.usersByIds(ids)).map((u) => [u.id, publicUser(u)]));
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
   async #startLogin(user: UserRecord): Promise<AuthResponse> {
     const { logins, clock } = this.deps;
     const loginId = newId();

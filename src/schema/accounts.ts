@@ -35,8 +35,21 @@ export const AuthResponse = z
   .meta({ id: "AuthResponse" });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
-export const UserSearchQuery = z.object({
-  q: z.string().min(1).max(32),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
+/** The most users one `GET /v1/users?ids=` names. */
+export const MAX_USER_IDS = 100;
+
+/** `q` (a username prefix) or `ids` (users by id), one of the two. */
+export const UserQuery = z
+  .object({
+    q: z.string().min(1).max(32).optional().meta({ description: "users whose username starts with this" }),
+    ids: z
+      .string()
+      .min(1)
+      .transform((s) => [...new Set(s.split(",").map((id) => id.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().max(64)).min(1).max(MAX_USER_IDS))
+      .optional()
+      .meta({ description: `comma-separated user ids (at most ${MAX_USER_IDS}): these users, those that exist, in the order asked` }),
+    limit: z.coerce.number().int().min(1).max(50).default(20).meta({ description: "with q: at most this many" }),
+  })
+  .refine((query) => (query.q === undefined) !== (query.ids === undefined), { message: "give q or ids, not both", path: ["q"] });
 export const UserList = z.object({ items: z.array(User) }).meta({ id: "UserList" });

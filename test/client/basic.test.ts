@@ -115,6 +115,14 @@ describe("two clients", () => {
     expect(page.items.map((m) => m.clientId)).toEqual([clientId]);
     expect(await login.api.markRead(conv, first.seq)).toMatchObject({ readSeq: first.seq });
     expect(await login.api.searchUsers(bob.username, 5)).toEqual([{ id: bob.id, username: bob.username, displayName: bob.displayName }]);
+    expect((await login.api.users([bob.id, "nobody", alice.id])).map((u) => u.id)).toEqual([bob.id, alice.id]);
+    // the index is filled just after the commit
+    let found = await login.api.search("over", { conv, limit: 1 });
+    for (let i = 0; i < 50 && found.items.length === 0; i++) {
+      await Bun.sleep(20);
+      found = await login.api.search("over", { conv, limit: 1 });
+    }
+    expect(found.items[0]).toMatchObject({ message: { clientId }, snippet: "over http", highlights: [[0, 4]] });
     const [presence, ...more] = await login.api.presence([bob.id]);
     expect(more).toEqual([]);
     expect(presence).toMatchObject({ user: bob.id, status: expect.stringMatching(/^(online|offline)$/) });

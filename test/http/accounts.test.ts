@@ -371,5 +371,36 @@ for (const kind of targetKinds()) {
         expectError(await call(server.url, "GET", "/v1/users?q=abc"), 401, "unauthorized");
       });
     });
+
+    describe("/v1/users?ids=", () => {
+      test("the users named, those that exist, in the order asked, each once", async () => {
+        const a = await register(server.url);
+        const b = await register(server.url, { displayName: "Bee" });
+        const res = await a.api.get(`/v1/users?ids=${b.id},nobody,${a.id},${b.id}`);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          items: [
+            { id: b.id, username: b.username, displayName: "Bee" },
+            { id: a.id, username: a.username, displayName: a.displayName },
+          ],
+        });
+        expect(res.text).not.toContain("password");
+        expect((await a.api.get("/v1/users?ids=nobody")).body).toEqual({ items: [] });
+      });
+
+      test("1-100 ids, not with q; auth is required", async () => {
+        const user = await register(server.url);
+        const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`).join(",");
+        expect((await user.api.get(`/v1/users?ids=${ids(100)}`)).status).toBe(200);
+        const tooMany = await user.api.get(`/v1/users?ids=${ids(101)}`);
+        expectError(tooMany, 400, "invalid_request");
+        expect(tooMany.body.error.details[0].field).toBe("ids");
+        expectError(await user.api.get("/v1/users?ids="), 400, "invalid_request");
+        expectError(await user.api.get("/v1/users?ids=,,"), 400, "invalid_request");
+        expectError(await user.api.get(`/v1/users?ids=${"x".repeat(65)}`), 400, "invalid_request");
+        expectError(await user.api.get(`/v1/users?ids=${user.id}&q=abc`), 400, "invalid_request");
+        expectError(await call(server.url, "GET", `/v1/users?ids=${user.id}`), 401, "unauthorized");
+      });
+    });
   });
 }

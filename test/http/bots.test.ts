@@ -82,6 +82,7 @@ for (const kind of targetKinds()) {
       const routes: [string, string, unknown, "read" | "send" | "manage" | null][] = [
         ["GET", "/v1/me", undefined, "read"],
         ["GET", "/v1/users?q=a", undefined, "read"],
+        ["GET", `/v1/users?ids=${owner.id}`, undefined, "read"],
         ["GET", "/v1/conversations", undefined, "read"],
         ["GET", `/v1/conversations/${conv}`, undefined, "read"],
         ["GET", `/v1/conversations/${conv}/receipts`, undefined, "read"],

@@ -1,7 +1,8 @@
 // The web app on Bun, in Chromium: the shared chat flow (flow.ts); scrolling back through a long
 // history; the server killed (SIGKILL) mid-conversation and restarted on the same port and data,
 // after which both pages show every message exactly once, in order, those typed offline with the
-// clientId they had; and /docs renders Swagger UI from Parley's own assets under its CSP.
+// clientId they had; the feature flows (contacts, messages, files, groups, search); and /docs
+// renders Swagger UI from Parley's own assets under its CSP.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { freePort } from "../../bench/lib/server.ts";
@@ -11,7 +12,13 @@ import { spawnServer, type ServerProcess } from "../support/process.ts";
 import { tempDataDir } from "../support/target.ts";
 import { fullHistory } from "../client/helpers.ts";
 import { hasChromium, INJECTION, launch, Person, screenshots, type Shown } from "./browser.ts";
+import { contactsFlow } from "./contacts.ts";
 import { chatFlow, PASSWORD, type Chatting } from "./flow.ts";
+import { groupsFlow } from "./groups.ts";
+import { messagesFlow } from "./messages.ts";
+import { searchFlow } from "./search.ts";
+import { uploadsFlow } from "./uploads.ts";
+import { cast, MAX_UPLOAD_BYTES, type Cast } from "./people.ts";
 
 if (!hasChromium) console.warn("SKIP web app tests: /usr/bin/chromium is missing (apt-get install -y chromium)");
 
@@ -26,7 +33,8 @@ const shot = screenshots("bun");
 // The shortest access token lifetime (30 s) is within the SDK's renewal margin, so the pages
 // rotate their refresh token on nearly every request: a reload that found a spent one would be
 // logged out (and the login revoked).
-const start = async () => (server = await spawnServer(data.dir, { PORT: String(port), ACCESS_TOKEN_TTL: "30" }));
+const start = async () =>
+  (server = await spawnServer(data.dir, { PORT: String(port), ACCESS_TOKEN_TTL: "30", MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) }));
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -213,6 +221,27 @@ test.skipIf(!hasChromium)("log out ends the login on the server; logging in agai
   await shot("logged-in-again", alice);
   expect(alice.problems).toEqual([]);
 }, 30_000);
+
+// The feature flows, in order, with a cast of their own (people.ts): Ann, Ben and Cat.
+let people: Cast | undefined;
+let direct: string | undefined;
+
+/** A step of the feature flows; neither page may report a problem (a CSP violation, a script error). */
+function featureTest(name: string, step: (people: Cast) => Promise<unknown>) {
+  test.skipIf(!hasChromium)(name, async () => {
+    people ??= await cast(browser!, origin, shot);
+    await step(people);
+    for (const person of [people.ann, people.ben]) expect(person.problems).toEqual([]);
+  }, 60_000);
+}
+
+featureTest("contacts: a friend request with a note, live; accept, take back, decline, block, unblock", contactsFlow);
+featureTest("messages: reply, reactions, edit (and a refused one), recall, live on the other side", async (people) => {
+  direct = await messagesFlow(people);
+});
+featureTest("files and images: attach, paste, drop; uploading, failed and retried, too large; previews under the CSP", (people) => uploadsFlow(people, direct!));
+featureTest("a group: names looked up by id, mentions with suggestions, rename, roles, remove, add, leave, close", groupsFlow);
+featureTest("search: a hit opens its conversation at the message, older pages read back; snippets are text", (people) => searchFlow(people, direct!));
 
 test.skipIf(!hasChromium)("/docs: Swagger UI from Parley's own assets, under the page's CSP", async () => {
   const docs = await Person.open(browser!, "docs", origin, { width: 1100, height: 800 });

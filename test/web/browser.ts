@@ -100,7 +100,7 @@ export class Person {
   }
 
   /** The login the page keeps for reloads. */
-  savedLogin(): Promise<{ refreshToken: string } | null> {
+  savedLogin(): Promise<{ refreshToken: string; user: { id: string; username: string; displayName: string } } | null> {
     return this.page.evaluate(() => JSON.parse(localStorage.getItem("parley:login") ?? "null"));
   }
 
@@ -125,7 +125,7 @@ export class Person {
     await this.page.getByRole("button", { name: "New group" }).click();
     await this.page.getByLabel("Group name").fill(title);
     for (const username of usernames) {
-      await this.page.getByRole("searchbox").fill(username);
+      await this.page.locator("dialog").getByRole("searchbox", { name: "Username" }).fill(username);
       await this.page.locator(`[data-username="${username}"]`).click();
     }
     await this.page.getByRole("button", { name: "Create group" }).click();
@@ -165,9 +165,12 @@ export class Person {
     }
   }
 
-  /** Elements or script an injected `<img onerror>` would have made. */
+  /** Elements or script an injected `<img onerror>` would have made (the app's own image previews aside). */
   injected(): Promise<{ images: number; ran: unknown }> {
-    return this.page.evaluate(() => ({ images: document.querySelectorAll("img").length, ran: (window as { __pwned?: unknown }).__pwned ?? null }));
+    return this.page.evaluate(() => ({
+      images: document.querySelectorAll("img:not(img.preview[data-upload])").length,
+      ran: (window as { __pwned?: unknown }).__pwned ?? null,
+    }));
   }
 }
 

@@ -18,6 +18,8 @@ export interface UserStore {
   userById(id: string): Promise<UserRecord | null>;
   setPasswordHash(userId: string, hash: string): Promise<void>;
   searchUsers(prefix: string, limit: number): Promise<UserRecord[]>;
+  /** Those of `ids` that are users, in any order. */
+  usersByIds(ids: string[]): Promise<UserRecord[]>;
   /** Those of `ids` that are users. */
   existingUserIds(ids: string[]): Promise<string[]>;
 }

@@ -1,7 +1,7 @@
 // /v1/auth/*, /v1/me and /v1/users (PROTOCOL.md "Accounts").
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User, UserList, UserSearchQuery } from "../../schema/accounts.ts";
+import { AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User, UserList, UserQuery } from "../../schema/accounts.ts";
 import { requireAuth } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { bearer, errorResponses, jsonBody, jsonResponse } from "../openapi.ts";
@@ -52,14 +52,14 @@ const me = createRoute({
   responses: { 200: jsonResponse(User, "the caller"), ...errorResponses(401) },
 });
 
-const searchUsers = createRoute({
+const users = createRoute({
   method: "get",
   path: "/v1/users",
   tags,
-  description: "Users whose username starts with `q`.",
+  description: "Users whose username starts with `q`, or the users named by `ids` (those that exist, in the order asked).",
   security: bearer,
   middleware: requireAuth,
-  request: { query: UserSearchQuery },
+  request: { query: UserQuery },
   responses: { 200: jsonResponse(UserList, "matching users"), ...errorResponses(400, 401) },
 });
 
@@ -79,8 +79,9 @@ export const accountRoutes = new OpenAPIHono<AppEnv>()
     return c.body(null, 204);
   })
   .openapi(me, async (c) => c.json(await c.get("services").accounts.me(c.get("auth").userId), 200))
-  .openapi(searchUsers, async (c) => {
-    const { q, limit } = c.req.valid("query");
-    return c.json({ items: await c.get("services").accounts.search(q, limit) }, 200);
+  .openapi(users, async (c) => {
+    const { q, ids, limit } = c.req.valid("query");
+    const accounts = c.get("services").accounts;
+    return c.json({ items: ids ? await accounts.byIds(ids) : await accounts.search(q!, limit) }, 200);
   });
 

@@ -38,6 +38,12 @@ export class SqlUserStore implements UserStore {
       .all();
   }
 
+  async usersByIds(ids: string[]): Promise<UserRecord[]> {
+    const found: UserRecord[] = [];
+    for (const part of chunks(ids, this.maxParams)) found.push(...(await this.db.select().from(users).where(inArray(users.id, part))));
+    return found;
+  }
+
   async existingUserIds(ids: string[]): Promise<string[]> {
     const found: string[] = [];
     for (const part of chunks(ids, this.maxParams)) {

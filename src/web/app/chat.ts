@@ -1,13 +1,17 @@
 // The logged-in app: one ParleyClient (its socket, outbox and cursors, kept in localStorage per
-// user) and the models the screens read, fed from the client's events. Each later feature (a
-// new frame kind, list settings, uploads…) adds its model under model/ and its wiring here.
+// user) and the models the screens read, fed from the client's events. Each feature (a frame
+// kind, contacts, uploads, search…) has its model under model/ and its wiring here.
 import { computed, signal } from "@preact/signals";
-import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type User } from "parley/client";
+import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type User } from "parley/client";
+import { Attachments } from "./model/attachments.ts";
+import { Contacts } from "./model/contacts.ts";
 import { Conversations } from "./model/conversations.ts";
 import { isAction, isContent } from "./model/entries.ts";
+import { UploadLinks } from "./model/links.ts";
 import { OutgoingMessages } from "./model/outgoing.ts";
 import { PresenceBook } from "./model/presence.ts";
 import { Receipts } from "./model/receipts.ts";
+import { Search } from "./model/search.ts";
 import { Timeline } from "./model/timeline.ts";
 import { Typing } from "./model/typing.ts";
 import { Users } from "./model/users.ts";
@@ -21,6 +25,10 @@ export class Chat {
   readonly receipts: Receipts;
   readonly presence: PresenceBook;
   readonly outgoing: OutgoingMessages;
+  readonly attachments: Attachments;
+  readonly links: UploadLinks;
+  readonly contacts: Contacts;
+  readonly search: Search;
   readonly typing = new Typing();
   readonly connection = signal<ConnectionState>("idle");
   readonly everConnected = signal(false);
@@ -53,11 +61,15 @@ export class Chat {
       reconnect: { maxDelayMs: 5000 },
     });
     const api = this.client.api;
-    this.users = new Users(login.user, `parley:${login.user.id}:users`);
+    this.users = new Users(login.user, `parley:${login.user.id}:users`, (ids) => api.users(ids));
     this.conversations = new Conversations(api, login.user.id);
     this.receipts = new Receipts(api);
     this.presence = new PresenceBook(api);
     this.outgoing = new OutgoingMessages(storage.loadOutbox());
+    this.attachments = new Attachments(api, (conv, body) => this.send(conv, body));
+    this.links = new UploadLinks(api);
+    this.contacts = new Contacts(api, (users) => this.users.learn(users));
+    this.search = new Search(api);
 
     const on = this.#off.push.bind(this.#off);
     on(this.client.on("msg", (m) => this.#received(m)));
@@ -72,6 +84,7 @@ export class Chat {
       this.added(c);
       void this.refresh(); // with its last entry
     }));
+    on(this.client.on("contact", () => void this.contacts.refresh().catch(() => {})));
     on(this.client.on("state", (state) => (this.connection.value = state)));
     on(this.client.on("connected", ({ reconnected }) => {
       this.everConnected.value = true;
@@ -104,6 +117,7 @@ export class Chat {
       if (c.unread > 0) this.client.markDelivered(c.id, c.lastSeq);
     }
     this.connect();
+    void this.contacts.refresh().catch(() => {});
     await this.#loadPresence(this.#peers()).catch(() => {});
     this.#loadOpen(); // its members are known now
   }
@@ -159,8 +173,9 @@ export class Chat {
     this.conversations.read(conv, seq);
   }
 
-  send(conv: string, text: string): void {
-    const entry = { clientId: crypto.randomUUID(), conv, body: { type: "text" as const, text }, createdAt: Date.now() };
+  /** Sends through the outbox: offline, it goes out (with the same clientId) once connected. */
+  send(conv: string, body: SendBody): void {
+    const entry = { clientId: crypto.randomUUID(), conv, body, createdAt: Date.now() };
     this.outgoing.added(entry);
     this.client.send(conv, entry.body, { clientId: entry.clientId }).catch((error: ParleyError) => this.outgoing.failed(entry.clientId, error.message));
   }
@@ -178,12 +193,13 @@ export class Chat {
   /** Members or the conversation itself changed: its title (the list), members and receipts. */
   #changed(conv: string): void {
     void this.refresh();
-    this.conversations.membersChanged(conv).catch(() => {});
+    this.conversations.changed(conv).catch(() => {});
     if (conv === this.openConv.value) this.receipts.load(conv).catch(() => {});
   }
 
-  /** After a reconnect: what the socket does not replay (list counts, presence, receipts). */
+  /** After a reconnect: what the socket does not replay (list counts, contacts, presence, receipts). */
   async #caughtUp(): Promise<void> {
+    void this.contacts.refresh().catch(() => {});
     await this.refresh();
     await this.#loadPresence(this.#peers()).catch(() => {});
     this.#loadOpen();

@@ -1,6 +1,7 @@
 // The conversation list: one summary per conversation (title, last message, unread), most recent
-// activity first, kept live from the message stream; and each conversation's members (for the
-// title of a direct one, and presence), read once per conversation.
+// activity first, kept live from the message stream; and each conversation as GET
+// /v1/conversations/:id shows it (members and roles, for the title of a direct one, presence, what
+// the group lets this user do), read once per conversation and again when an entry changes it.
 //
 // Later per-user list settings (pinned, muted, archived, mentions) arrive as fields of the
 // summaries: `ordered` is where pinned ones would go first, ConversationList's ListMarks where
@@ -8,6 +9,7 @@
 import { computed, signal } from "@preact/signals";
 import type { Conversation, ConversationSummary, Message, ParleyHttp } from "parley/client";
 import { isContent } from "./entries.ts";
+import { serial } from "./serial.ts";
 
 type Member = Conversation["members"][number];
 
@@ -15,11 +17,11 @@ export class Conversations {
   readonly #items = signal<Record<string, ConversationSummary>>({});
   /** ids, most recent activity first */
   readonly #order = signal<string[]>([]);
-  readonly #members = signal<Record<string, Member[]>>({});
+  readonly #details = signal<Record<string, Conversation>>({});
   readonly loaded = signal(false);
   readonly ordered = computed(() => this.#order.value.map((id) => this.#items.value[id]!).filter(Boolean));
-  #refreshing: Promise<void> | null = null;
-  #again: Promise<void> | null = null;
+  /** Reloads the list from the server (one request at a time, see serial). */
+  readonly refresh = serial(() => this.#refresh());
 
   constructor(
     private readonly api: ParleyHttp,
@@ -30,32 +32,23 @@ export class Conversations {
     return this.#items.value[id];
   }
 
+  /** The conversation with its members and settings, once read. */
+  details(id: string): Conversation | undefined {
+    return this.#details.value[id];
+  }
+
   members(id: string): Member[] | undefined {
-    return this.#members.value[id];
+    return this.#details.value[id]?.members;
+  }
+
+  /** This user's role in the conversation; undefined when not (or no longer) a member. */
+  myRole(id: string): Member["role"] | undefined {
+    return this.members(id)?.find((m) => m.userId === this.me)?.role;
   }
 
   /** The other member of a direct conversation. */
   peer(id: string): string | undefined {
-    return this.#members.value[id]?.find((m) => m.userId !== this.me)?.userId;
-  }
-
-  /**
-   * Reloads the list from the server, one request at a time. Asked while one is on its way (which
-   * may have been answered before what prompted this ask), it reads once more after that one;
-   * the asks meanwhile share that second read.
-   */
-  refresh(): Promise<void> {
-    if (!this.#refreshing) {
-      this.#refreshing = this.#refresh().finally(() => (this.#refreshing = null));
-      return this.#refreshing;
-    }
-    this.#again ??= this.#refreshing
-      .catch(() => {})
-      .then(() => {
-        this.#again = null;
-        return this.refresh();
-      });
-    return this.#again;
+    return this.members(id)?.find((m) => m.userId !== this.me)?.userId;
   }
 
   async #refresh(): Promise<void> {
@@ -63,20 +56,20 @@ export class Conversations {
     this.#items.value = Object.fromEntries(items.map((c) => [c.id, c]));
     this.#order.value = items.map((c) => c.id);
     this.loaded.value = true;
-    const missing = items.filter((c) => !this.#members.value[c.id]).map((c) => c.id);
+    const missing = items.filter((c) => !this.#details.value[c.id]).map((c) => c.id);
     const loaded = await Promise.all(missing.map((id) => this.api.conversation(id).catch(() => null)));
-    this.#members.value = { ...this.#members.value, ...Object.fromEntries(loaded.filter((c) => c !== null).map((c) => [c.id, c.members])) };
+    this.#details.value = { ...this.#details.value, ...Object.fromEntries(loaded.filter((c) => c !== null).map((c) => [c.id, c])) };
   }
 
-  /** Its members changed (an entry said so): read them again. */
-  async membersChanged(id: string): Promise<void> {
+  /** Its members or settings changed (an entry said so): read it again. */
+  async changed(id: string): Promise<void> {
     const conversation = await this.api.conversation(id);
-    this.#members.value = { ...this.#members.value, [id]: conversation.members };
+    this.#details.value = { ...this.#details.value, [id]: conversation };
   }
 
   /** A conversation this user just created or opened: at the top, members known. */
   added(conversation: Conversation): void {
-    this.#members.value = { ...this.#members.value, [conversation.id]: conversation.members };
+    this.#details.value = { ...this.#details.value, [conversation.id]: conversation };
     if (this.#items.value[conversation.id]) return;
     const { id, kind, title, lastSeq } = conversation;
     this.#items.value = { ...this.#items.value, [id]: { id, kind, title, lastSeq, readSeq: 0, unread: 0, lastMessage: null } };

@@ -2,21 +2,23 @@
 // messages (text, or what is left of a recalled one); actions (edit, recall, reaction) change an
 // earlier content entry and show only through it; everything else changes the conversation and
 // shows as a line of its own ("Ada added Alan").
-import type { EntryBody, Message } from "parley/client";
+import type { Message } from "parley/client";
 import { ACTION_TYPES, CONTENT_TYPES } from "../../../schema/entries.ts";
 
 export const isContent = (entry: Message): boolean => CONTENT_TYPES.has(entry.body.type);
 export const isAction = (entry: Message): boolean => ACTION_TYPES.has(entry.body.type);
+/** A text entry's text as it stands (its latest edit); "" for other entries. */
+export const currentText = (entry: Message): string => entry.edited?.text ?? (entry.body.type === "text" ? entry.body.text : "");
 /** The entry an action changes. */
 export const targetOf = (entry: Message): number | undefined => ("target" in entry.body ? entry.body.target : undefined);
 
-/** A membership or conversation change in words, `name` naming users. */
-export function describeChange(body: EntryBody, actor: string, name: (user: string) => string): string {
+/** A membership or conversation change in words: `actor` names its sender, `name` other users. */
+export function describeChange({ body, sender }: Message, actor: string, name: (user: string) => string): string {
   switch (body.type) {
     case "members_added":
       return `${actor} added ${body.users.map(name).join(", ")}`;
     case "member_removed":
-      return name(body.user) === actor ? `${actor} left` : `${actor} removed ${name(body.user)}`;
+      return body.user === sender ? `${actor} left` : `${actor} removed ${name(body.user)}`;
     case "role_changed":
       return `${actor} made ${name(body.user)} ${body.role === "member" ? "a member" : `an ${body.role}`}`;
     case "member_muted":
@@ -41,9 +43,10 @@ export function describeChange(body: EntryBody, actor: string, name: (user: stri
   }
 }
 
-/** A content entry's body as one line of text (files and images by their caption). */
-export function contentText(body: { type: "text"; text: string } | { type: "file" | "image"; caption?: string }): string {
+/** A content entry's body as one line of text (files and images by their caption, or name). */
+export function contentText(body: { type: "text"; text: string } | { type: "file" | "image"; caption?: string; name?: string }): string {
   if (body.type === "text") return body.text;
   const kind = body.type === "image" ? "Image" : "File";
-  return body.caption ? `${kind}: ${body.caption}` : kind;
+  const label = body.caption ?? body.name;
+  return label ? `${kind}: ${label}` : kind;
 }

@@ -11,6 +11,8 @@ import type { Message, ParleyHttp } from "parley/client";
 import { isAction, targetOf } from "./entries.ts";
 
 const PAGE = 50;
+/** the largest page the server gives */
+const MAX_PAGE = 200;
 
 export class Timeline {
   readonly #entries = signal<ReadonlyMap<number, Message>>(new Map());
@@ -21,7 +23,7 @@ export class Timeline {
   readonly loading = signal(false);
   /** why the last page could not be read (e.g. not a member), until one can */
   readonly failed = signal<string | null>(null);
-  #opened = false;
+  #opening: Promise<void> | null = null;
   /** targets being read again, and whether another action came for them meanwhile */
   readonly #refolding = new Map<number, boolean>();
 
@@ -45,26 +47,42 @@ export class Timeline {
    * started taking the live stream, so it reaches every entry the stream brought before: the
    * two leave no hole between them.
    */
-  async open(): Promise<void> {
-    if (this.#opened) return;
-    this.#opened = true;
-    await this.#page(Number.MAX_SAFE_INTEGER).catch((error) => {
-      this.#opened = false;
+  open(): Promise<void> {
+    this.#opening ??= this.#page(Number.MAX_SAFE_INTEGER).catch((error) => {
+      this.#opening = null;
       throw error;
     });
+    return this.#opening;
   }
 
   /** The page before the oldest entry held (scrolling back). */
-  async older(): Promise<void> {
-    const first = Math.min(...this.#entries.value.keys());
+  async older(limit = PAGE): Promise<void> {
+    const first = this.#first();
     if (!this.hasOlder.value || this.loading.value || !Number.isFinite(first)) return;
-    await this.#page(first);
+    await this.#page(first, limit);
   }
 
-  async #page(before: number): Promise<void> {
+  /**
+   * Reads back until `seq` is held (a search hit to show), in large pages: what is held stays one
+   * unbroken stretch up to the newest entry. False when it cannot be (not readable, or gone).
+   */
+  async reach(seq: number): Promise<boolean> {
+    await this.open();
+    while (!this.#entries.value.has(seq) && this.#first() > seq && this.hasOlder.value) {
+      if (this.loading.value) await new Promise((resolve) => setTimeout(resolve, 50));
+      else await this.older(MAX_PAGE);
+    }
+    return this.#entries.value.has(seq);
+  }
+
+  #first(): number {
+    return Math.min(...this.#entries.value.keys());
+  }
+
+  async #page(before: number, limit = PAGE): Promise<void> {
     this.loading.value = true;
     try {
-      const page = await this.api.history(this.conv, { before, limit: PAGE });
+      const page = await this.api.history(this.conv, { before, limit });
       this.add(page.items);
       this.hasOlder.value = (page.items[0]?.seq ?? 1) > 1;
       this.failed.value = null;

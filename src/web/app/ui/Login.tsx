@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { ParleyHttp, type AuthResponse } from "parley/client";
 import { saveLogin, type Login as LoginData } from "../session.ts";
+import { describeError } from "./errors.ts";
 
 type Mode = "login" | "register";
 
@@ -27,7 +28,7 @@ export function Login({ notice, onLogin }: { notice: string; onLogin(login: Logi
       saveLogin(auth);
       onLogin({ user: auth.user, tokens: auth });
     } catch (err) {
-      setError(describe(err));
+      setError(describeError(err));
       setBusy(false);
     }
   }
@@ -65,17 +66,4 @@ export function Login({ notice, onLogin }: { notice: string; onLogin(login: Logi
       </p>
     </main>
   );
-}
-
-function describe(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === "invalid_credentials") return "Wrong username or password.";
-  if (code === "username_taken") return "That username is taken.";
-  if (code === "rate_limited") return "Too many attempts. Please wait a moment.";
-  if (code === "network") return "Cannot reach the server.";
-  if (code === "invalid_request") {
-    const fields = (error as { details?: { field: string; message: string }[] }).details ?? [];
-    return fields.map((f) => `${f.field}: ${f.message}`).join(". ") || "Please check the form.";
-  }
-  return (error as Error).message || "Something went wrong.";
 }

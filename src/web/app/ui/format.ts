@@ -23,3 +23,17 @@ export function lastSeen(ts: number | null): string {
   if (minutes < 60) return `last seen ${minutes} min ago`;
   return sameDay(ts, now.value) ? `last seen today at ${clock(ts)}` : `last seen on ${dayFormat.format(ts)}`;
 }
+
+/** "512 B", "12.3 KB", "4.5 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1024 ** 2 ? [bytes / 1024, "KB"] : bytes < 1024 ** 3 ? [bytes / 1024 ** 2, "MB"] : [bytes / 1024 ** 3, "GB"];
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
+/** A span of seconds in words: "2 minutes", "2 days". */
+export function duration(seconds: number): string {
+  const [value, unit] = seconds < 120 ? [seconds, "second"] : seconds < 7200 ? [seconds / 60, "minute"] : seconds < 172800 ? [seconds / 3600, "hour"] : [seconds / 86400, "day"];
+  const n = Math.round(value);
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}

@@ -1,7 +1,7 @@
 // How conversations, people and entries are named on screen (always rendered as text).
 import type { Message } from "parley/client";
 import type { Chat } from "../chat.ts";
-import { describeChange } from "../model/entries.ts";
+import { contentText, describeChange } from "../model/entries.ts";
 
 export function conversationTitle(chat: Chat, conv: string): string {
   const item = chat.conversations.get(conv);
@@ -15,8 +15,9 @@ export function preview(chat: Chat, entry: Message | null, group: boolean): stri
   if (!entry) return "No messages yet";
   const mine = entry.sender === chat.me.id;
   const actor = mine ? "You" : chat.users.name(entry.sender);
-  if (entry.body.type !== "text") return describeChange(entry.body, actor, (user) => (user === chat.me.id ? "you" : chat.users.name(user)));
-  const text = entry.edited?.text ?? entry.body.text;
+  const body = entry.body;
+  if (body.type !== "text" && body.type !== "file" && body.type !== "image") return describeChange(entry, actor, (user) => (user === chat.me.id ? "you" : chat.users.name(user)));
+  const text = entry.edited?.text ?? contentText(body);
   if (mine) return `You: ${text}`;
   return group ? `${actor}: ${text}` : text;
 }
