@@ -3,7 +3,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, type Client } from "@libsql/client";
+import { createClient, type Client, type TransactionMode } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Store } from "../../core/store/index.ts";
@@ -50,7 +50,23 @@ export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; 
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute(`PRAGMA synchronous = ${config.synchronous}`);
   }
-  const db = drizzle(client, { schema });
+  const db = drizzle(local ? writeLocking(client) : client, { schema });
   await migrate(db, { migrationsFolder });
   return { store: sqlStore(db as unknown as SqlDb), client };
+}
+
+/**
+ * The client with its batches (drizzle's transactions) begun as BEGIN IMMEDIATE. SQLite's
+ * default, a deferred transaction, takes the write lock only at its first write; when another
+ * process (several Bun nodes on one file) wrote since that transaction's first read, it fails at
+ * once with SQLITE_BUSY, whatever the busy timeout. Begun immediate, it waits for the lock instead.
+ */
+function writeLocking(client: Client): Client {
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === "batch") return (stmts: Parameters<Client["batch"]>[0], mode: TransactionMode = "write") => target.batch(stmts, mode);
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
