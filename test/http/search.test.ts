@@ -142,11 +142,23 @@ describe.if(onBun)("search index after a crash [bun, main.ts]", () => {
       const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
       const conv = await directConversation(a, b);
       for (let i = 0; i < 30; i++) await sendText(a, conv, `unindexed ${i}`);
+      // Edits and recalls caught up in the same step as their targets: the last edit counts, a
+      // recalled entry (edited or not) is not found at all.
+      const [edited, recalled, editedRecalled] = [await sendText(a, conv, "first draft"), await sendText(a, conv, "regrettable"), await sendText(a, conv, "oops")];
+      const act = (seq: number, what: string, body: object) => a.api.post(`/v1/conversations/${conv}/messages/${seq}/${what}`, body);
+      await act(edited.seq, "edit", { clientId: "e1", text: "second draft" });
+      await act(edited.seq, "edit", { clientId: "e2", text: "final version" });
+      await act(recalled.seq, "recall", { clientId: "r1" });
+      await act(editedRecalled.seq, "edit", { clientId: "e3", text: "corrected" });
+      await act(editedRecalled.seq, "recall", { clientId: "r2" });
       expect((await search(b, { q: "unindexed" })).body.items).toEqual([]);
       await server.stop();
       server = await spawnServer(data.dir);
       const again = { ...b, api: (await import("../support/api.ts")).client(server.url, b.accessToken) };
       expect((await found(again, { q: "unindexed", limit: 50 }, 30)).length).toBe(30);
+      const [hit] = await found(again, { q: "version" }, 1);
+      expect([hit.message.seq, hit.snippet]).toEqual([edited.seq, "final version"]);
+      for (const q of ["draft", "regrettable", "oops", "corrected"]) expect((await search(again, { q })).body.items).toEqual([]);
     } finally {
       await server.stop();
       data.remove();

@@ -55,14 +55,42 @@ export class SqlSearchStore implements SearchStore {
     const more = rows.length > n;
     const entries = rows.slice(0, n);
     if (entries.length === 0) return { more: false };
-    const statements: BatchItem<"sqlite">[] = [];
+    // What the step does to the index, worked out here and then applied set-based: a handful of
+    // statements per step however many entries it holds (one per entry was most of the server's
+    // SQLite time under load). In log order a text is added once, a later edit replaces its
+    // target's text (the last edit wins), a recall removes its target: so the texts added, the
+    // last edit per target and the recalled targets, applied in that order, come to the same.
+    const puts = new Map<number, { sender: string; ts: number; text: string }>();
+    const edits = new Map<number, string>();
+    const recalled = new Set<number>();
     for (const entry of entries) {
       const body = JSON.parse(entry.body) as EntryBody;
       const text = entry.editedText ?? searchableText(body);
-      if (text !== undefined) statements.push(...this.#put(conv, entry.seq, entry.senderId, entry.ts, text));
-      if (body.type === "edit" && body.text !== undefined) statements.push(...this.#replace(conv, body.target, body.text));
-      if (body.type === "recall") statements.push(...this.#remove(conv, body.target));
+      if (text !== undefined) puts.set(entry.seq, { sender: entry.senderId, ts: entry.ts, text });
+      if (body.type === "edit" && body.text !== undefined) edits.set(body.target, body.text);
+      if (body.type === "recall") recalled.add(body.target);
     }
+    for (const seq of recalled) (puts.delete(seq), edits.delete(seq));
+    const added = [...puts].map(([seq, { sender, ts, text }]) => ({ seq, sender, ts, ...indexedText(text) }));
+    const replaced = [...edits].map(([seq, text]) => ({ seq, ...indexedText(text) }));
+    // Rows indexed before (an entry indexed again, a recalled target) go first, words and row.
+    const removed = JSON.stringify([...puts.keys(), ...recalled]);
+    const rowsOf = (seqs: string) => sql`SELECT id FROM ${searchRows} WHERE conv_id = ${conv} AND seq IN (SELECT value FROM json_each(${seqs}))`;
+    // CROSS JOIN: the list drives (one index step per entry). Left to itself the planner walks the
+    // conversation's whole part of search_rows and scans the list for each row.
+    const words = (list: { seq: number; body: string; uni: string }[]) =>
+      this.db.run(sql`INSERT INTO search_index (rowid, body, uni)
+        SELECT r.id, v.value ->> 1, v.value ->> 2 FROM json_each(${JSON.stringify(list.map((e) => [e.seq, e.body, e.uni]))}) v
+          CROSS JOIN ${searchRows} r ON r.conv_id = ${conv} AND r.seq = v.value ->> 0`);
+    const statements: BatchItem<"sqlite">[] = [
+      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(removed)})`),
+      this.db.run(sql`DELETE FROM ${searchRows} WHERE conv_id = ${conv} AND seq IN (SELECT value FROM json_each(${removed}))`),
+      this.db.run(sql`INSERT INTO ${searchRows} (conv_id, seq, sender_id, ts)
+        SELECT ${conv}, value ->> 0, value ->> 1, value ->> 2 FROM json_each(${JSON.stringify(added.map((e) => [e.seq, e.sender, e.ts]))})`),
+      words(added),
+      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(JSON.stringify(replaced.map((e) => e.seq)))})`),
+      words(replaced),
+    ];
     const reached = entries.at(-1)!.seq;
     statements.push(
       this.db.insert(searchPositions).values({ convId: conv, seq: reached }).onConflictDoUpdate({ target: searchPositions.convId, set: { seq: reached } }),
@@ -101,34 +129,5 @@ export class SqlSearchStore implements SearchStore {
       const text = message.edited?.text ?? searchableText(message.body) ?? "";
       return [{ message, text }];
     });
-  }
-
-  /** Indexes one text entry (again, if it was: its row is replaced). */
-  #put(conv: string, seq: number, sender: string, ts: number, text: string): BatchItem<"sqlite">[] {
-    const { body, uni } = indexedText(text);
-    return [
-      ...this.#remove(conv, seq),
-      this.db.insert(searchRows).values({ convId: conv, seq, senderId: sender, ts }),
-      this.db.run(sql`INSERT INTO search_index (rowid, body, uni)
-        SELECT id, ${body}, ${uni} FROM ${searchRows} WHERE conv_id = ${conv} AND seq = ${seq}`),
-    ];
-  }
-
-  /** An edit: the target's words become the new text's (if the target is indexed). */
-  #replace(conv: string, seq: number, text: string): BatchItem<"sqlite">[] {
-    const { body, uni } = indexedText(text);
-    const row = sql`(SELECT id FROM ${searchRows} WHERE conv_id = ${conv} AND seq = ${seq})`;
-    return [
-      this.db.run(sql`DELETE FROM search_index WHERE rowid = ${row}`),
-      this.db.run(sql`INSERT INTO search_index (rowid, body, uni) SELECT ${row}, ${body}, ${uni} WHERE ${row} IS NOT NULL`),
-    ];
-  }
-
-  #remove(conv: string, seq: number): BatchItem<"sqlite">[] {
-    const row = sql`(SELECT id FROM ${searchRows} WHERE conv_id = ${conv} AND seq = ${seq})`;
-    return [
-      this.db.run(sql`DELETE FROM search_index WHERE rowid = ${row}`),
-      this.db.delete(searchRows).where(and(eq(searchRows.convId, conv), eq(searchRows.seq, seq))),
-    ];
   }
 }
