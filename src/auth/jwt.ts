@@ -2,12 +2,13 @@
 // so `alg: none`, foreign audiences and expired tokens are all simply invalid.
 import { jwtVerify, SignJWT } from "jose";
 import type { AccessClaims, TokenSigner } from "../core/ports.ts";
+import { VerifiedTokens } from "./verified-tokens.ts";
 
 const ALG = "HS256";
 const ISSUER = "parley";
 const AUDIENCE = "parley";
 
-export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
+export function jwtSigner(secret: string, accessTtlSeconds = 900, verified = new VerifiedTokens()): TokenSigner {
   // Imported once: jose would import raw bytes into a CryptoKey on every sign and verify.
   const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   return {
@@ -24,6 +25,8 @@ export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
         .setExpirationTime(`${accessTtlSeconds}s`)
         .sign(await key),
     async verify(token: string): Promise<AccessClaims | null> {
+      const known = verified.get(token);
+      if (known) return known;
       try {
         const { payload } = await jwtVerify(token, await key, {
           algorithms: [ALG],
@@ -32,7 +35,9 @@ export function jwtSigner(secret: string, accessTtlSeconds = 900): TokenSigner {
           requiredClaims: ["sub", "sid", "iat", "exp"],
         });
         if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
-        return { userId: payload.sub, loginId: payload.sid };
+        const claims = { userId: payload.sub, loginId: payload.sid };
+        verified.add(token, claims, payload.exp!);
+        return claims;
       } catch {
         return null;
       }

@@ -233,6 +233,16 @@ for (const kind of targetKinds()) {
         expectError(await post("/v1/auth/refresh", { refreshToken: user.refreshToken }), 401, "unauthorized");
       });
 
+      test("an access token in use (verified before, so remembered) stops working at once; another login's goes on", async () => {
+        const user = await register(server.url);
+        const other = await post("/v1/auth/login", { username: user.username, password: user.password });
+        for (let i = 0; i < 3; i++) expect((await user.api.get("/v1/me")).status).toBe(200);
+        expect((await user.api.post("/v1/auth/logout")).status).toBe(204);
+        expectError(await user.api.get("/v1/me"), 401, "unauthorized");
+        expectError(await user.api.post(`/v1/auth/logout`), 401, "unauthorized");
+        expect((await client(server.url, other.body.accessToken).get("/v1/me")).status).toBe(200);
+      });
+
       test("needs a valid token", async () => {
         expectError(await call(server.url, "POST", "/v1/auth/logout"), 401, "unauthorized");
       });
@@ -289,6 +299,15 @@ for (const kind of targetKinds()) {
 
       test("expired: 401", async () => {
         expectError(await me(await forge({ ...good(), iat: now() - 3600, exp: now() - 60 })), 401, "unauthorized");
+      });
+
+      test("a token that worked stops working at its exp", async () => {
+        const exp = now() + 2;
+        const token = await forge({ ...good(), exp });
+        expect((await me(token)).status).toBe(200);
+        expect((await me(token)).status).toBe(200);
+        await Bun.sleep(exp * 1000 - Date.now() + 50);
+        expectError(await me(token), 401, "unauthorized");
       });
 
       test("wrong audience or issuer, or none: 401", async () => {
