@@ -6,8 +6,10 @@
 import { nextTurn } from "./next-turn.ts";
 import type { SearchStore } from "./store/search.ts";
 
-/** Entries indexed per step (one transaction). */
+/** Entries indexed per step (one transaction), at most. */
 const BATCH = 500;
+/** Conversations per step, at most (their list is one JSON parameter). */
+const MAX_CONVERSATIONS = 500;
 
 export class SearchIndexer {
   /** conversations with entries to index, in the order they were touched */
@@ -47,10 +49,11 @@ export class SearchIndexer {
   async #drain(): Promise<void> {
     while (this.#dirty.size > 0 && !this.#stopped) {
       await nextTurn(); // after the commits and acks of this turn
-      const conv = this.#dirty.values().next().value!;
-      this.#dirty.delete(conv);
+      // Every conversation touched so far in one step: one transaction for all of them.
+      const convs = [...this.#dirty].slice(0, MAX_CONVERSATIONS);
+      for (const conv of convs) this.#dirty.delete(conv);
       try {
-        if ((await this.store.catchUp(conv, BATCH)).more) this.#dirty.add(conv);
+        for (const conv of (await this.store.catchUp(convs, BATCH)).more) this.#dirty.add(conv);
       } catch (error) {
         this.onError(error); // the next start() catches it up
       }

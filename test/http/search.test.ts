@@ -139,9 +139,11 @@ describe.if(onBun)("search index after a crash [bun, main.ts]", () => {
     const data = tempDataDir("parley-search-");
     let server = await spawnServer(data.dir, { SEARCH_INDEX: "off" });
     try {
-      const [a, b] = (await registerMany(server.url, 2)) as [TestUser, TestUser];
+      const [a, b, c] = (await registerMany(server.url, 3)) as [TestUser, TestUser, TestUser];
       const conv = await directConversation(a, b);
+      const other = await directConversation(c, b);
       for (let i = 0; i < 30; i++) await sendText(a, conv, `unindexed ${i}`);
+      for (let i = 0; i < 5; i++) await sendText(c, other, `elsewhere ${i}`);
       // Edits and recalls caught up in the same step as their targets: the last edit counts, a
       // recalled entry (edited or not) is not found at all.
       const [edited, recalled, editedRecalled] = [await sendText(a, conv, "first draft"), await sendText(a, conv, "regrettable"), await sendText(a, conv, "oops")];
@@ -156,6 +158,7 @@ describe.if(onBun)("search index after a crash [bun, main.ts]", () => {
       server = await spawnServer(data.dir);
       const again = { ...b, api: (await import("../support/api.ts")).client(server.url, b.accessToken) };
       expect((await found(again, { q: "unindexed", limit: 50 }, 30)).length).toBe(30);
+      expect((await found(again, { q: "elsewhere", limit: 50 }, 5)).map((h) => h.message.conv)).toEqual(Array(5).fill(other));
       const [hit] = await found(again, { q: "version" }, 1);
       expect([hit.message.seq, hit.snippet]).toEqual([edited.seq, "final version"]);
       for (const q of ["draft", "regrettable", "oops", "corrected"]) expect((await search(again, { q })).body.items).toEqual([]);

@@ -21,11 +21,12 @@ export interface SearchStore {
   /** Conversations whose log is ahead of the index. */
   behind(limit: number): Promise<string[]>;
   /**
-   * Indexes the next entries of `conv` the index does not have yet (at most `limit`), and moves
-   * its position past them: a text is added, an edit replaces its target's text, a recall
-   * removes its target. `more`: entries are left.
+   * Indexes the next entries of `convs` the index does not have yet (at most `limit` in all,
+   * conversation by conversation in the order given), and moves their positions past them: a
+   * text is added, an edit replaces its target's text, a recall removes its target. `more`: the
+   * conversations with entries left.
    */
-  catchUp(conv: string, limit: number): Promise<{ more: boolean }>;
+  catchUp(convs: string[], limit: number): Promise<{ more: string[] }>;
   /**
    * Content entries matching `match` (an FTS5 expression) that `viewer` may read, newest first,
    * with their current text (an edit's, if edited); at most `limit`.

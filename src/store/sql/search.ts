@@ -2,7 +2,7 @@
 // them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
-import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { indexedText, searchableText } from "../../core/search-text.ts";
 import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/search.ts";
@@ -28,73 +28,72 @@ export class SqlSearchStore implements SearchStore {
     return rows.map((r) => r.conv);
   }
 
-  async catchUp(conv: string, limit: number): Promise<{ more: boolean }> {
-    const position = sql`coalesce((SELECT seq FROM ${searchPositions} WHERE conv_id = ${conv}), 0)`;
-    // At most `limit` entries and BATCH_BYTES of bodies (at least one entry): a step of the
-    // indexer holds the event loop for a bounded time, however large the messages.
-    const size = sql<number>`length(CAST(${messages.body} AS BLOB))`;
-    const next = this.db
-      .select({
-        ...getTableColumns(messages),
-        size: size.as("size"),
-        running: sql<number>`sum(${size}) OVER (ORDER BY ${messages.seq})`.as("running"),
-      })
-      .from(messages)
-      .where(and(eq(messages.convId, conv), gt(messages.seq, position)))
-      .orderBy(asc(messages.seq))
-      .limit(limit + 1)
-      .as("next");
+  async catchUp(convs: string[], limit: number): Promise<{ more: string[] }> {
+    if (convs.length === 0) return { more: [] };
+    // The entries after each conversation's indexed position, conversation by conversation in the
+    // order given. At most `limit` entries and BATCH_BYTES of bodies (at least one entry): a step
+    // of the indexer holds the event loop for a bounded time, however large the messages.
+    const list = sql`json_each(${JSON.stringify(convs)})`;
+    const size = sql<number>`length(CAST(m.body AS BLOB))`;
+    const walk = sql`ORDER BY v.key, m.seq`;
     // only the rows of this step reach this process, and the one after it (more)
-    const rows = await this.db
-      .select()
-      .from(next)
-      .where(sql`${next.running} - ${next.size} < ${BATCH_BYTES}`)
-      .orderBy(asc(next.seq));
+    type Row = { conv_id: string; seq: number; sender_id: string; ts: number; body: string; edited_text: string | null; key: number; size: number; running: number };
+    const rows = await this.db.all<Row>(sql`
+      SELECT * FROM (
+        SELECT m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.key AS key, ${size} AS size, sum(${size}) OVER (${walk}) AS running
+        FROM ${list} v CROSS JOIN ${messages} m
+        WHERE m.conv_id = v.value AND m.seq > coalesce((SELECT p.seq FROM ${searchPositions} p WHERE p.conv_id = v.value), 0)
+        ${walk} LIMIT ${limit + 1})
+      WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
     let n = 0;
     while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= BATCH_BYTES)) n++;
-    const more = rows.length > n;
-    const entries = rows.slice(0, n);
-    if (entries.length === 0) return { more: false };
+    // Left for the next step: the conversation the step stopped in, and those after it.
+    const more = n < rows.length ? convs.slice(Number(rows[n]!.key)) : [];
+    const entries = rows.slice(0, n).map((r) => ({ conv: r.conv_id, seq: Number(r.seq), sender: r.sender_id, ts: Number(r.ts), body: r.body, editedText: r.edited_text }));
+    if (entries.length === 0) return { more };
     // What the step does to the index, worked out here and then applied set-based: a handful of
-    // statements per step however many entries it holds (one per entry was most of the server's
-    // SQLite time under load). In log order a text is added once, a later edit replaces its
-    // target's text (the last edit wins), a recall removes its target: so the texts added, the
-    // last edit per target and the recalled targets, applied in that order, come to the same.
-    const puts = new Map<number, { sender: string; ts: number; text: string }>();
-    const edits = new Map<number, string>();
-    const recalled = new Set<number>();
+    // statements per step however many entries and conversations it holds (one per entry, and a
+    // transaction per conversation, was most of the server's SQLite time under load). In log
+    // order a text is added once, a later edit replaces its target's text (the last edit wins), a
+    // recall removes its target: so the texts added, the last edit per target and the recalled
+    // targets, applied in that order, come to the same.
+    const key = (conv: string, seq: number) => JSON.stringify([conv, seq]);
+    const puts = new Map<string, { conv: string; seq: number; sender: string; ts: number; text: string }>();
+    const edits = new Map<string, { conv: string; seq: number; text: string }>();
+    const recalled = new Map<string, { conv: string; seq: number }>();
+    const reached = new Map<string, number>();
     for (const entry of entries) {
+      const { conv, seq } = entry;
       const body = JSON.parse(entry.body) as EntryBody;
       const text = entry.editedText ?? searchableText(body);
-      if (text !== undefined) puts.set(entry.seq, { sender: entry.senderId, ts: entry.ts, text });
-      if (body.type === "edit" && body.text !== undefined) edits.set(body.target, body.text);
-      if (body.type === "recall") recalled.add(body.target);
+      if (text !== undefined) puts.set(key(conv, seq), { conv, seq, sender: entry.sender, ts: entry.ts, text });
+      if (body.type === "edit" && body.text !== undefined) edits.set(key(conv, body.target), { conv, seq: body.target, text: body.text });
+      if (body.type === "recall") recalled.set(key(conv, body.target), { conv, seq: body.target });
+      reached.set(conv, seq);
     }
-    for (const seq of recalled) (puts.delete(seq), edits.delete(seq));
-    const added = [...puts].map(([seq, { sender, ts, text }]) => ({ seq, sender, ts, ...indexedText(text) }));
-    const replaced = [...edits].map(([seq, text]) => ({ seq, ...indexedText(text) }));
+    for (const k of recalled.keys()) (puts.delete(k), edits.delete(k));
+    const added = [...puts.values()].map((e) => ({ ...e, ...indexedText(e.text) }));
+    const replaced = [...edits.values()].map((e) => ({ ...e, ...indexedText(e.text) }));
     // Rows indexed before (an entry indexed again, a recalled target) go first, words and row.
-    const removed = JSON.stringify([...puts.keys(), ...recalled]);
-    const rowsOf = (seqs: string) => sql`SELECT id FROM ${searchRows} WHERE conv_id = ${conv} AND seq IN (SELECT value FROM json_each(${seqs}))`;
-    // CROSS JOIN: the list drives (one index step per entry). Left to itself the planner walks the
-    // conversation's whole part of search_rows and scans the list for each row.
-    const words = (list: { seq: number; body: string; uni: string }[]) =>
+    const removed = JSON.stringify([...puts.values(), ...recalled.values()].map((e) => [e.conv, e.seq]));
+    // CROSS JOIN: the list drives (one index step per entry). Left to itself the planner may walk
+    // a conversation's whole part of search_rows and scan the list for each row.
+    const rowsOf = (pairs: string) => sql`SELECT r.id FROM json_each(${pairs}) v CROSS JOIN ${searchRows} r ON r.conv_id = v.value ->> 0 AND r.seq = v.value ->> 1`;
+    const words = (list: { conv: string; seq: number; body: string; uni: string }[]) =>
       this.db.run(sql`INSERT INTO search_index (rowid, body, uni)
-        SELECT r.id, v.value ->> 1, v.value ->> 2 FROM json_each(${JSON.stringify(list.map((e) => [e.seq, e.body, e.uni]))}) v
-          CROSS JOIN ${searchRows} r ON r.conv_id = ${conv} AND r.seq = v.value ->> 0`);
+        SELECT r.id, v.value ->> 2, v.value ->> 3 FROM json_each(${JSON.stringify(list.map((e) => [e.conv, e.seq, e.body, e.uni]))}) v
+          CROSS JOIN ${searchRows} r ON r.conv_id = v.value ->> 0 AND r.seq = v.value ->> 1`);
     const statements: BatchItem<"sqlite">[] = [
       this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(removed)})`),
-      this.db.run(sql`DELETE FROM ${searchRows} WHERE conv_id = ${conv} AND seq IN (SELECT value FROM json_each(${removed}))`),
+      this.db.run(sql`DELETE FROM ${searchRows} WHERE id IN (${rowsOf(removed)})`),
       this.db.run(sql`INSERT INTO ${searchRows} (conv_id, seq, sender_id, ts)
-        SELECT ${conv}, value ->> 0, value ->> 1, value ->> 2 FROM json_each(${JSON.stringify(added.map((e) => [e.seq, e.sender, e.ts]))})`),
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${JSON.stringify(added.map((e) => [e.conv, e.seq, e.sender, e.ts]))})`),
       words(added),
-      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(JSON.stringify(replaced.map((e) => e.seq)))})`),
+      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(JSON.stringify(replaced.map((e) => [e.conv, e.seq])))})`),
       words(replaced),
+      this.db.run(sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT value ->> 0, value ->> 1 FROM json_each(${JSON.stringify([...reached])}) WHERE true
+        ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`),
     ];
-    const reached = entries.at(-1)!.seq;
-    statements.push(
-      this.db.insert(searchPositions).values({ convId: conv, seq: reached }).onConflictDoUpdate({ target: searchPositions.convId, set: { seq: reached } }),
-    );
     await this.db.batch(batchOf(statements));
     return { more };
   }
