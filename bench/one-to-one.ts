@@ -8,9 +8,8 @@
 // Prints a JSON line per target and run, then a ratio line per Parley variant against the relay
 // (medians over runs), and one of Parley with search against Parley without.
 import { runGenerator } from "./lib/generator.ts";
-import { benchEnv, spawnChild, spawnParley, type Child } from "./lib/server.ts";
+import { parleyPairs, relayPairs } from "./lib/pairs.ts";
 import { boolFlag, cpuSeconds, emit, median, numFlag, peakRssKiB } from "./lib/stats.ts";
-import { directConversation, registerUsers } from "./lib/users.ts";
 
 const pairs = numFlag("pairs", 50);
 const window = numFlag("window", 10);
@@ -22,37 +21,16 @@ const full = boolFlag("full");
 type Target = "raw-relay" | "parley" | "parley-nosearch" | "parley-full";
 const targets: Target[] = ["raw-relay", "parley", "parley-nosearch", ...(full ? (["parley-full"] as const) : [])];
 
-async function start(target: Target): Promise<{ child: Child; cfgPairs: any[] }> {
-  if (target === "raw-relay") {
-    const child = await spawnChild({ args: ["bench/raw-relay.ts"], env: benchEnv() });
-    const cfgPairs = Array.from({ length: pairs }, (_, i) => ({
-      sender: { id: `s${i}`, token: "" },
-      receiver: { id: `r${i}`, token: "" },
-      conv: `p${i}`,
-    }));
-    return { child, cfgPairs };
-  }
-  const child = await spawnParley({
-    env: {
-      DB_SYNCHRONOUS: target === "parley-full" ? "FULL" : "NORMAL",
-      SEARCH_INDEX: target === "parley-nosearch" ? "off" : "on",
-      // the bench measures the send path, not the per-socket frame limit
-      WS_FRAMES_PER_SEC: "1000000",
-      WS_FRAME_BURST: "1000000",
-    },
+function start(target: Target) {
+  if (target === "raw-relay") return relayPairs(pairs);
+  return parleyPairs(pairs, {
+    DB_SYNCHRONOUS: target === "parley-full" ? "FULL" : "NORMAL",
+    SEARCH_INDEX: target === "parley-nosearch" ? "off" : "on",
   });
-  const users = await registerUsers(child.url, pairs * 2);
-  const cfgPairs = [];
-  for (let i = 0; i < pairs; i++) {
-    const s = users[2 * i]!, r = users[2 * i + 1]!;
-    const conv = await directConversation(child.url, s, r);
-    cfgPairs.push({ sender: { id: s.id, token: s.accessToken }, receiver: { id: r.id, token: r.accessToken }, conv });
-  }
-  return { child, cfgPairs };
 }
 
 async function runOnce(target: Target, run: number): Promise<Record<string, any>> {
-  const { child, cfgPairs } = await start(target);
+  const { child, pairs: cfgPairs } = await start(target);
   try {
     const cfg = { mode: target === "raw-relay" ? "relay" : "parley", url: child.url, window, warmupMs, durationMs, pairs: cfgPairs };
     const cpu0 = cpuSeconds(child.pid);
