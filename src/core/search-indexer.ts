@@ -8,6 +8,8 @@ import type { SearchStore } from "./store/search.ts";
 
 /** Entries indexed per step (one transaction), at most. */
 const BATCH = 500;
+/** How long a step waits for more commits when there is no backlog: search lags the log by about this. */
+const GATHER_MS = 50;
 /** Conversations per step, at most (their list is one JSON parameter). */
 const MAX_CONVERSATIONS = 500;
 
@@ -47,13 +49,20 @@ export class SearchIndexer {
   }
 
   async #drain(): Promise<void> {
+    let backlog = false;
     while (this.#dirty.size > 0 && !this.#stopped) {
-      await nextTurn(); // after the commits and acks of this turn
+      // A backlog goes on at the next turn (after the commits and acks of this one). Otherwise
+      // the step waits a moment for more commits: under a steady trickle of sends one step then
+      // indexes many entries in one transaction, instead of a transaction of its own (and the
+      // event loop held for it) after every commit.
+      await (backlog ? nextTurn() : new Promise((resolve) => setTimeout(resolve, GATHER_MS)));
       // Every conversation touched so far in one step: one transaction for all of them.
       const convs = [...this.#dirty].slice(0, MAX_CONVERSATIONS);
       for (const conv of convs) this.#dirty.delete(conv);
       try {
-        for (const conv of (await this.store.catchUp(convs, BATCH)).more) this.#dirty.add(conv);
+        const { more } = await this.store.catchUp(convs, BATCH);
+        for (const conv of more) this.#dirty.add(conv);
+        backlog = more.length > 0;
       } catch (error) {
         this.onError(error); // the next start() catches it up
       }
