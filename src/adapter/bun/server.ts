@@ -35,12 +35,14 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
-  const { store, client } = await openLibsql({
+  const database = await openLibsql({
     url: config.DATABASE_URL,
     authToken: config.DATABASE_AUTH_TOKEN,
     dataDir: config.DATA_DIR,
     synchronous: config.DB_SYNCHRONOUS,
+    checkpointThread: true,
   });
+  const { store } = database;
   // The hub is both the services' event sink and their realtime front: tie the knot lazily.
   let hub: Hub | undefined;
   let peakQueuedBytes = () => 0;
@@ -128,7 +130,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await server.stop(true);
       await catchUp;
       await services.indexer?.idle();
-      client.close();
+      database.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Store } from "../../core/store/index.ts";
 import { schema } from "../../store/schema.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sqlStore } from "../../store/sql-store.ts";
+import { checkpointOffLoop } from "./checkpointer.ts";
 
 export interface LibsqlConfig {
   /** libsql:, https:, ws: or file: URL; default file:<dataDir>/parley.db */
@@ -22,6 +23,8 @@ export interface LibsqlConfig {
    * FULL: fsync on every commit, survives power loss too, slower.
    */
   synchronous: "NORMAL" | "FULL";
+  /** embedded files: WAL checkpoints in a thread of their own, not in a commit on the event loop (checkpointer.ts) */
+  checkpointThread?: boolean;
 }
 
 export const migrationsFolder = fileURLToPath(new URL("../../../drizzle", import.meta.url));
@@ -38,10 +41,11 @@ function privateDatabaseFile(dataDir: string): string {
   return file;
 }
 
-export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; client: Client }> {
+export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; client: Client; close(): void }> {
   const local = !config.url || config.url.startsWith("file:");
+  const url = config.url ?? `file:${privateDatabaseFile(config.dataDir)}`;
   const client = createClient({
-    url: config.url ?? `file:${privateDatabaseFile(config.dataDir)}`,
+    url,
     authToken: config.authToken,
     // One connection, so the pragmas below hold for every statement; SQLite is single-writer anyway.
     ...(local ? { concurrency: 1, timeout: 10_000 } : {}),
@@ -52,7 +56,15 @@ export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; 
   }
   const db = drizzle(local ? writeLocking(client) : client, { schema });
   await migrate(db, { migrationsFolder });
-  return { store: sqlStore(db as unknown as SqlDb), client };
+  const checkpoints = local && config.checkpointThread ? await checkpointOffLoop(client, { url, synchronous: config.synchronous }) : undefined;
+  return {
+    store: sqlStore(db as unknown as SqlDb),
+    client,
+    close() {
+      checkpoints?.stop();
+      client.close();
+    },
+  };
 }
 
 /**
