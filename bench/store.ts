@@ -1,11 +1,17 @@
-// The commit path alone: `npm run bench:store` (flags --convs=C --batch=B --messages=N, or env
-// CONVS, BATCH, MESSAGES). How many messages per second the embedded store can append at all,
+// The commit path alone: `npm run bench:store` (flags --convs=C --batch=B --messages=N
+// --log-size=L --log-convs=K, or env CONVS, BATCH, MESSAGES, LOG_SIZE, LOG_CONVS). How many
+// messages per second the embedded store can append at all,
 // in this process, with no sockets, no JSON frames and no auth: the ceiling of any send bench.
 // C conversations, batches of B messages spread over them (the 1:1 bench's batches are ~250
 // over 50 conversations), each batch one appendEntries call = one transaction.
 // Baseline in the same run: the same rows put into the same schema by bun:sqlite's prepared
 // INSERT, one transaction per batch: SQLite's own cost, without seq allocation or idempotency.
+// --log-size=L: both databases already hold L entries over K other conversations (default 10,000)
+// when the measurement starts, so the tables and indexes no longer fit SQLite's page cache (a
+// floor measured on an empty table flatters everything). They are put in once by a bare
+// INSERT … SELECT inside SQLite (random client ids, as clients make them) and the file is copied.
 import { Database } from "bun:sqlite";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { newId } from "../src/core/random.ts";
 import type { NewEntry } from "../src/core/store/message-log.ts";
@@ -17,6 +23,8 @@ const convCount = numFlag("convs", 50);
 const batchSize = numFlag("batch", 250);
 const total = numFlag("messages", 100_000);
 const batches = Math.ceil(total / batchSize);
+const logSize = numFlag("log-size", 0);
+const logConvs = numFlag("log-convs", 10_000);
 
 const message = (conv: string, sender: string, n: number): NewEntry => ({
   id: newId(),
@@ -27,8 +35,36 @@ const message = (conv: string, sender: string, n: number): NewEntry => ({
   body: { type: "text", text: `t:${n} hello from ${sender}` },
 });
 
-/** A fresh database with Parley's schema and C direct conversations (each sent into by its `a`). */
+/** Parley's schema with `logSize` entries over `logConvs` conversations, in `dir`. */
+async function filled(dir: string): Promise<number> {
+  (await openLibsql({ dataDir: dir, synchronous: "NORMAL" })).close();
+  const db = new Database(join(dir, "parley.db"));
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA synchronous = OFF");
+  db.run("PRAGMA cache_size = -2000000");
+  const started = performance.now();
+  db.run(
+    `INSERT INTO conversations (id, kind, direct_key, last_seq, created_at, last_activity_at)
+     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${logConvs})
+     SELECT 'fill-' || i, 'direct', 'fill-' || i, ${Math.ceil(logSize / logConvs)}, 0, 0 FROM n`,
+  );
+  const chunk = 500_000;
+  for (let from = 0; from < logSize; from += chunk) {
+    db.run(
+      `INSERT INTO messages (conv_id, seq, id, sender_id, client_id, ts, body)
+       WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${Math.min(logSize, from + chunk)})
+       SELECT 'fill-' || (i % ${logConvs}), i / ${logConvs} + 1, printf('%08x-fill-%012d', i, i), 'fill-sender-' || (i % ${logConvs}),
+         lower(hex(randomblob(16))), 0, '{"type":"text","text":"t:' || i || ' filled entry of the log"}' FROM n`,
+    );
+  }
+  db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  return (performance.now() - started) / 1000;
+}
+
+/** A database with Parley's schema (and the filled log, if any) and C direct conversations (each sent into by its `a`). */
 async function setUp(dir: string) {
+  if (template) copyFileSync(join(template.dir, "parley.db"), join(dir, "parley.db"));
   const opened = await openLibsql({ dataDir: dir, synchronous: "NORMAL" });
   const convs: { id: string; sender: string }[] = [];
   for (let i = 0; i < convCount; i++) {
@@ -86,15 +122,18 @@ async function plainSqlite(dir: string): Promise<number> {
   return n / seconds;
 }
 
+const template = logSize > 0 ? tempDir("parley-bench-store-") : undefined;
 const data = tempDir("parley-bench-store-");
 const plainData = tempDir("parley-bench-store-");
 try {
+  if (template) emit({ bench: "store", filled: logSize, logConvs, fillSeconds: await filled(template.dir) });
   const msgsPerSec = await parley(data.dir);
-  emit({ bench: "store", target: "parley appendEntries", convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(msgsPerSec), usPerMsg: round(1e6 / msgsPerSec) });
+  emit({ bench: "store", target: "parley appendEntries", logSize, convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(msgsPerSec), usPerMsg: round(1e6 / msgsPerSec) });
   const plainPerSec = await plainSqlite(plainData.dir);
-  emit({ bench: "store", target: "bun:sqlite prepared INSERT", convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(plainPerSec), usPerMsg: round(1e6 / plainPerSec) });
-  emit({ bench: "store", ratio: "parley/bun:sqlite", throughputRatio: round(msgsPerSec / plainPerSec, 3) });
+  emit({ bench: "store", target: "bun:sqlite prepared INSERT", logSize, convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(plainPerSec), usPerMsg: round(1e6 / plainPerSec) });
+  emit({ bench: "store", ratio: "parley/bun:sqlite", logSize, throughputRatio: round(msgsPerSec / plainPerSec, 3) });
 } finally {
+  template?.remove();
   data.remove();
   plainData.remove();
 }
