@@ -51,6 +51,18 @@ export function freePort(): number {
   return port;
 }
 
+/** The open-file hard limit of processes started here (RLIMIT_NOFILE, as `ulimit -Hn` reads it). */
+export function fileHardLimit(): number {
+  const out = Bun.spawnSync(["sh", "-c", "ulimit -Hn"]).stdout.toString().trim();
+  return out === "unlimited" ? Number.MAX_SAFE_INTEGER : Number(out);
+}
+
+/**
+ * The command with its open-file soft limit raised to the hard limit first (a process may raise
+ * its own soft limit that far; past it needs CAP_SYS_RESOURCE). For benches that hold many sockets.
+ */
+export const withMaxFiles = (cmd: string[]): string[] => ["sh", "-c", 'ulimit -Sn "$(ulimit -Hn)" && exec "$0" "$@"', ...cmd];
+
 /**
  * Spawns `args` (default: Parley's main.ts) with env PORT=<port>, waits for GET /healthz → 200.
  * For Parley, DATA_DIR must be in env (see spawnParley).
@@ -61,12 +73,15 @@ export async function spawnChild(opts: {
   port?: number;
   healthPath?: string;
   timeoutMs?: number;
+  /** raise the open-file soft limit to the hard limit (withMaxFiles) */
+  maxFiles?: boolean;
 }): Promise<Child> {
   const port = opts.port ?? freePort();
   // BENCH_CPU_PROF=<dir>: Parley writes a CPU profile (.cpuprofile) there when it stops
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const args = opts.args ?? [...profile, "src/adapter/bun/main.ts"];
-  const proc = Bun.spawn([process.execPath, ...args], {
+  const cmd = [process.execPath, ...args];
+  const proc = Bun.spawn(opts.maxFiles ? withMaxFiles(cmd) : cmd, {
     cwd: ROOT,
     env: { ...opts.env, PORT: String(port) },
     stdout: "pipe",
@@ -115,11 +130,11 @@ export async function spawnChild(opts: {
 
 /** Parley's main.ts on `dataDir` (created if not given; removed by stop() only if created here). */
 export async function spawnParley(
-  opts: { dataDir?: string; env?: Record<string, string>; port?: number } = {},
+  opts: { dataDir?: string; env?: Record<string, string>; port?: number; maxFiles?: boolean } = {},
 ): Promise<Child & { dataDir: string }> {
   const own = opts.dataDir ? undefined : tempDir();
   const dataDir = opts.dataDir ?? own!.dir;
-  const child = await spawnChild({ env: benchEnv({ DATA_DIR: dataDir, ...opts.env }), port: opts.port });
+  const child = await spawnChild({ env: benchEnv({ DATA_DIR: dataDir, ...opts.env }), port: opts.port, maxFiles: opts.maxFiles });
   return {
     ...child,
     dataDir,
