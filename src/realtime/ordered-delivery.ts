@@ -72,7 +72,8 @@ export class OrderedDelivery {
   readonly #streams = new Map<string, Stream>();
   #heldBytes = 0;
   #fills = 0;
-  readonly #waitingForFill: (() => void)[] = [];
+  /** fills waiting for their turn (made at the first one that waits) */
+  #waitingForFill: (() => void)[] | undefined;
 
   constructor(private readonly deps: OrderedDeliveryDeps) {}
 
@@ -199,7 +200,7 @@ export class OrderedDelivery {
   }
 
   async #fill(conv: string, stream: Stream): Promise<void> {
-    if (this.#fills >= MAX_FILLS) await new Promise<void>((resolve) => this.#waitingForFill.push(resolve));
+    if (this.#fills >= MAX_FILLS) await new Promise<void>((resolve) => (this.#waitingForFill ??= []).push(resolve));
     this.#fills++;
     // The page read last and how far into it the socket took us: a socket that backs up mid-page
     // goes on with the rest once drained, without reading the page again.
@@ -246,7 +247,7 @@ export class OrderedDelivery {
       this.deps.fail("catch_up_failed", error, conv);
     } finally {
       this.#fills--;
-      this.#waitingForFill.shift()?.();
+      this.#waitingForFill?.shift()?.();
     }
   }
 

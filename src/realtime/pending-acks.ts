@@ -24,8 +24,11 @@ interface Entry extends PendingAck {
 const keyOf = (conv: string, clientId: string) => `${conv}\n${clientId}`;
 
 export class PendingAcks {
-  /** conv + clientId → the sends with that clientId, oldest first (a client may repeat one) */
-  readonly #byKey = new Map<string, Entry[]>();
+  /** conv + clientId → the sends with that clientId, oldest first (a client may repeat one); made at the first send (an idle socket has none) */
+  #sends: Map<string, Entry[]> | undefined;
+  get #byKey(): Map<string, Entry[]> {
+    return (this.#sends ??= new Map());
+  }
 
   constructor(private readonly userId: () => string | undefined) {}
 
@@ -42,7 +45,7 @@ export class PendingAcks {
 
   /** True when `message` is one of this connection's sends still to answer. */
   has(message: Message): boolean {
-    return message.sender === this.userId() && this.#byKey.has(keyOf(message.conv, message.clientId));
+    return message.sender === this.userId() && this.#sends !== undefined && this.#sends.has(keyOf(message.conv, message.clientId));
   }
 
   /** The committed `message` reached the connection's stream: its send is answered from there. */

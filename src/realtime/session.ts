@@ -55,7 +55,8 @@ export class Session {
   readonly #bucket: TokenBucket;
   readonly #requests: RequestQueue;
   readonly #acks = new PendingAcks(() => this.user?.userId);
-  readonly #typingAt = new Map<string, number>();
+  /** conv → when typing was last passed on (made at the first typing frame: most sockets never send one) */
+  #typingAt: Map<string, number> | undefined;
   /** deliveries waiting for the congested socket to drain */
   #drainWaiters: (() => void)[] = [];
 
@@ -335,8 +336,9 @@ export class Session {
         return;
       case "typing": {
         const now = this.now();
-        if (now - (this.#typingAt.get(frame.conv) ?? 0) < 1000 / this.limits.typingPerSec) return;
-        this.#typingAt.set(frame.conv, now);
+        const typingAt = (this.#typingAt ??= new Map());
+        if (now - (typingAt.get(frame.conv) ?? 0) < 1000 / this.limits.typingPerSec) return;
+        typingAt.set(frame.conv, now);
         return this.backend.typing(userId, frame.conv, this.id);
       }
       default:
