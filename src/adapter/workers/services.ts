@@ -45,6 +45,8 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     telegram: shared.telegram,
     uploads: shared.uploads,
     conversations: perCall(() => createServices(reading).conversations),
+    // settings, clears and hides commit here; their `settings` frames go to the user's object before the answer
+    list: perCall(() => createServices({ ...reading, events: userObjectEvents(env) }).list),
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
     search: perCall(() => createServices(reading).search),

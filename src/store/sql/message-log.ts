@@ -7,6 +7,7 @@ import { CONTENT_TYPES, type EntryBody, type EntryType } from "../../schema/entr
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import { conversations, messages, reactions } from "../schema.ts";
 import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
+import { listCountersOf } from "./list-counters.ts";
 import { effectsOf, guardOf, writerGuard } from "./entry-effects.ts";
 
 type MessageRow = typeof messages.$inferSelect;
@@ -81,7 +82,9 @@ export class SqlMessageLog implements MessageLog {
         ),
       );
     const effects = single ? effectsOf(this.db, single) : [];
-    const results = await this.db.batch(batchOf([...inserts, ...effects, advance]));
+    // each member's unread and mention counters move in the same transaction
+    const lists = listCountersOf(this.db, firsts, single);
+    const results = await this.db.batch(batchOf([...inserts, ...lists.before, ...effects, ...lists.after, advance]));
     const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, Number(r.seq)]));
     // Not inserted: sent before with that clientId (a resend), or refused by a guard.
     // Stored entries do not change but for their folded state, which an answer does not carry.
