@@ -153,6 +153,12 @@ for (const kind of targetKinds()) {
       expect((await a!.api.post(`/v1/conversations/${ab}/messages/${s3.seq}/hide`)).body.unread).toBe(1);
       expect((await a!.api.post(`/v1/conversations/${ab}/messages/${s1.seq}/hide`)).body.unread).toBe(1);
       expect(await itemOf(a!, ab)).toMatchObject({ unread: 1, clearedSeq: s1.seq, lastMessage: null });
+      // history pages skip them, for a only
+      const seqsOf = async (u: TestUser, q = "") => (await u.api.get(`/v1/conversations/${ab}/messages${q}`)).body.items.map((m: any) => m.seq);
+      expect(await seqsOf(a!)).toEqual([s2.seq]);
+      expect(await seqsOf(a!, "?after=0")).toEqual([s2.seq]);
+      expect(await seqsOf(a!, `?before=${s3.seq + 1}`)).toEqual([s2.seq]);
+      expect(await seqsOf(b!)).toEqual([s1.seq, s2.seq, s3.seq]);
       expect(await searchSeqs(a!, "zebra", ab, [s2.seq])).toEqual([s2.seq]);
       // b still has everything
       expect(await searchSeqs(b!, "zebra", ab, [s1.seq, s2.seq, s3.seq])).toEqual([s1.seq, s2.seq, s3.seq]);

@@ -65,6 +65,9 @@ for (const kind of targetKinds()) {
       expect(after[0]).toMatchObject({ id: team, pinned: true, readSeq: 1, unread: 0 });
       expect(after[1]).toMatchObject({ id: ab, mutedUntil: until, clearedSeq: 1, unread: 1, lastMessage: null });
       expect(await settingsFrames(back)).toEqual([]);
+      // its history skips what was cleared and hidden: only "two" is left of ab
+      const page = await back.request({ t: "sync", conv: ab, after: 0 });
+      expect(page.items.map((m: any) => m.body.text)).toEqual(["two"]);
       expect((await a.api.get("/v1/unread")).body).toEqual({ total: 0, conversations: 0 });
     });
   });

@@ -7,7 +7,7 @@ import { CONTENT_TYPES, type EntryBody, type EntryType } from "../../schema/entr
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import { conversations, messages, reactions } from "../schema.ts";
 import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
-import { listCountersOf } from "./list-counters.ts";
+import { listCountersOf, notClearedNorHidden } from "./list-counters.ts";
 import { effectsOf, guardOf, writerGuard } from "./entry-effects.ts";
 
 type MessageRow = typeof messages.$inferSelect;
@@ -146,7 +146,12 @@ export class SqlMessageLog implements MessageLog {
     // `after` walks forward; `before`, or neither (the newest page), walks back and returns ascending.
     const forward = after !== undefined;
     const bound = forward ? gt(messages.seq, after) : before === undefined ? undefined : lt(messages.seq, before);
-    const visible = and(gte(messages.seq, readable.from), readable.to === null ? undefined : lte(messages.seq, readable.to));
+    // what the viewer may read, less what it cleared or hid for itself (a page skips those seqs)
+    const visible = and(
+      gte(messages.seq, readable.from),
+      readable.to === null ? undefined : lte(messages.seq, readable.to),
+      notClearedNorHidden(viewer, sql`${messages.convId}`, sql`${messages.seq}`),
+    );
     const order = forward ? asc : desc;
     // Bytes are counted inside SQLite (a running sum of the bodies in walking order), so no more
     // than one page's bodies, plus the row after it (hasMore), ever reach this process.
