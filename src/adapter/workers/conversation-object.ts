@@ -13,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
 import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
@@ -61,7 +62,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
     };
-    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish } });
+    const store = { ...rt.deps.store, messageLog: measuredMessageLog(rt.deps.store.messageLog, rt.metricsFor("conversation")) };
+    const services = createServices({ ...rt.deps, store, directPeers: this.#peers, events: { publish } });
     this.#messages = services.messages;
     this.#groups = services.groups;
   }

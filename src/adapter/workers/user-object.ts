@@ -87,6 +87,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
       backend,
       limits: this.#rt.limits,
       maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
+      metrics: this.#rt.metricsFor("user"),
       onConnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.connected(userId, id)) : this.#localPresence.mayChange(userId)),
       onDisconnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.disconnected(userId, id)) : this.#localPresence.mayChange(userId)),
     });
