@@ -3,12 +3,12 @@
 // double1 = amount). The dataset here records what it is given; under wrangler dev the real
 // binding accepts writes and keeps none (the whole workers suite runs with it bound).
 import { describe, expect, test } from "bun:test";
-import { analyticsEngineMetrics, dataPoint } from "../../src/adapter/workers/metrics.ts";
+import { analyticsEngineMetrics, dataPoint, type DataPoint } from "../../src/adapter/workers/metrics.ts";
 
 describe("Workers metrics as Analytics Engine data points", () => {
   test("counters, with their labels in the catalogue's order; histograms and gauges", () => {
-    const points: AnalyticsEngineDataPoint[] = [];
-    const metrics = analyticsEngineMetrics({ writeDataPoint: (p) => void points.push(p!) }, "worker");
+    const points: DataPoint[] = [];
+    const metrics = analyticsEngineMetrics({ writeDataPoint: (p) => void points.push(p) }, "worker");
     metrics.inc("parley_http_requests_total", { status: "201", route: "/v1/conversations/:id/messages", method: "POST" });
     metrics.inc("parley_messages_committed_total", undefined, 7);
     metrics.observe("parley_commit_seconds", 0.004);

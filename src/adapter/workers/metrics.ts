@@ -13,7 +13,15 @@ import { counters, type CounterName, type GaugeName, type HistogramName, type La
 /** Where the figures come from: each kind of entry point counts as one source. */
 export type MetricsSource = "worker" | "conversation" | "user" | "bot";
 
-type Dataset = Pick<AnalyticsEngineDataset, "writeDataPoint">;
+/** Analytics Engine's data point and dataset, as far as they are used (so the layout is testable outside workerd). */
+export interface DataPoint {
+  indexes: string[];
+  blobs: string[];
+  doubles: number[];
+}
+export interface Dataset {
+  writeDataPoint(point: DataPoint): void;
+}
 
 const labelNames = (name: CounterName | HistogramName | GaugeName): readonly string[] => {
   const def = (counters as Record<string, { labels?: readonly string[] }>)[name];
@@ -21,12 +29,12 @@ const labelNames = (name: CounterName | HistogramName | GaugeName): readonly str
 };
 
 /** The data point of one reading (exported for its unit test). */
-export function dataPoint(source: MetricsSource, name: CounterName | HistogramName | GaugeName, value: number, labels: Labels = {}): AnalyticsEngineDataPoint {
+export function dataPoint(source: MetricsSource, name: CounterName | HistogramName | GaugeName, value: number, labels: Labels = {}): DataPoint {
   return { indexes: [name], blobs: [source, ...labelNames(name).map((label) => labels[label] ?? "")], doubles: [value] };
 }
 
 export function analyticsEngineMetrics(dataset: Dataset, source: MetricsSource): Metrics {
-  const write = (point: AnalyticsEngineDataPoint) => {
+  const write = (point: DataPoint) => {
     try {
       dataset.writeDataPoint(point);
     } catch {
