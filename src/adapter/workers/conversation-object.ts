@@ -13,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
 import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
@@ -56,12 +57,20 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     this.#peers = new DirectPeers(rt.deps.store.contacts);
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
     const bots = workersBotSink(env, rt);
+    let botsCaughtUp = false;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
+      // An earlier life of this object may have committed entries whose bot events it never
+      // appended (evicted between the two): the first commit of this life catches them up first.
+      if (!botsCaughtUp && event.type === "message") {
+        botsCaughtUp = true;
+        void bots.catchUp(rt.deps.store.messageLog, event.message.conv);
+      }
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
     };
-    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish } });
+    const store = { ...rt.deps.store, messageLog: measuredMessageLog(rt.deps.store.messageLog, rt.metricsFor("conversation")) };
+    const services = createServices({ ...rt.deps, store, directPeers: this.#peers, events: { publish } });
     this.#messages = services.messages;
     this.#groups = services.groups;
   }
