@@ -2,12 +2,13 @@
 // user) and the models the screens read, fed from the client's events. Each feature (a frame
 // kind, contacts, uploads, search…) has its model under model/ and its wiring here.
 import { computed, signal } from "@preact/signals";
-import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type User } from "parley/client";
+import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type SettingsChange, type User } from "parley/client";
 import { Attachments } from "./model/attachments.ts";
 import { Contacts } from "./model/contacts.ts";
 import { Conversations } from "./model/conversations.ts";
 import { isAction, isContent } from "./model/entries.ts";
 import { UploadLinks } from "./model/links.ts";
+import { ListSettings } from "./model/list-settings.ts";
 import { OutgoingMessages } from "./model/outgoing.ts";
 import { PresenceBook } from "./model/presence.ts";
 import { Receipts } from "./model/receipts.ts";
@@ -16,12 +17,14 @@ import { Timeline } from "./model/timeline.ts";
 import { Typing } from "./model/typing.ts";
 import { Users } from "./model/users.ts";
 import { clearLogin, deviceName, saveLogin, type Login } from "./session.ts";
+import { now } from "./ui/format.ts";
 
 export class Chat {
   readonly me: User;
   readonly client: ParleyClient;
   readonly users: Users;
   readonly conversations: Conversations;
+  readonly listSettings: ListSettings;
   readonly receipts: Receipts;
   readonly presence: PresenceBook;
   readonly outgoing: OutgoingMessages;
@@ -63,6 +66,7 @@ export class Chat {
     const api = this.client.api;
     this.users = new Users(login.user, `parley:${login.user.id}:users`, (ids) => api.users(ids));
     this.conversations = new Conversations(api, login.user.id);
+    this.listSettings = new ListSettings(api, this.conversations, now, (change) => this.#settled(change));
     this.receipts = new Receipts(api);
     this.presence = new PresenceBook(api);
     this.outgoing = new OutgoingMessages(storage.loadOutbox());
@@ -84,6 +88,7 @@ export class Chat {
       this.added(c);
       void this.refresh(); // with its last entry
     }));
+    on(this.client.on("settings", (change) => this.#settled(change)));
     on(this.client.on("contact", () => void this.contacts.refresh().catch(() => {})));
     on(this.client.on("state", (state) => (this.connection.value = state)));
     on(this.client.on("connected", ({ reconnected }) => {
@@ -190,6 +195,14 @@ export class Chat {
     if (beingRead) this.readOpen();
   }
 
+  /** This user's settings of a conversation changed, here or on another device. */
+  #settled(change: SettingsChange): void {
+    this.conversations.settled(change);
+    const timeline = this.#timelines.get(change.conv);
+    if (change.clearedSeq > 0) timeline?.cleared(change.clearedSeq);
+    if (change.hiddenSeq !== undefined) timeline?.hid(change.hiddenSeq);
+  }
+
   /** Members or the conversation itself changed: its title (the list), members and receipts. */
   #changed(conv: string): void {
     void this.refresh();
@@ -212,7 +225,10 @@ export class Chat {
   async refresh(): Promise<void> {
     const known = new Set(this.#peers());
     await this.conversations.refresh().catch(() => {});
-    for (const c of this.conversations.ordered.value) if (this.client.cursor(c.id) === undefined) this.client.track(c.id, c.lastSeq);
+    for (const c of this.conversations.ordered.value) {
+      if (this.client.cursor(c.id) === undefined) this.client.track(c.id, c.lastSeq);
+      if (c.clearedSeq > 0) this.#timelines.get(c.id)?.cleared(c.clearedSeq); // cleared elsewhere while away
+    }
     await this.#loadPresence(this.#peers().filter((p) => !known.has(p))).catch(() => {});
   }
 

@@ -12,6 +12,7 @@ import { NewDirect } from "./NewDirect.tsx";
 import { NewGroup } from "./NewGroup.tsx";
 import { routeInUrl } from "./route.ts";
 import { SearchBox, SearchResults } from "./Search.tsx";
+import { UnreadTotal } from "./UnreadTotal.tsx";
 
 type Dialog = "direct" | "group" | "contacts" | null;
 
@@ -45,6 +46,7 @@ export function ChatScreen({ chat }: { chat: Chat }) {
       <aside class="sidebar" aria-label="Conversations">
         <header class="sidebar-header">
           <h1>Parley</h1>
+          <UnreadTotal chat={chat} />
           <span class="me" title={`@${me.username}`}>{me.displayName || me.username}</span>
           <button type="button" class="quiet" onClick={() => void chat.logout()}>Log out</button>
         </header>
