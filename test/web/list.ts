@@ -148,6 +148,7 @@ export async function listFlow({ ann, accounts, as, shot, origin }: Cast, direct
   await (await actionsOf(phone, "hide me")).getByRole("button", { name: "Hide for me" }).click();
   for (const page of [ann, phone]) await page.until("one hidden", (s) => s.map((m) => m.text).join() === "keep me");
   await message(ann, "hide me").waitFor({ state: "detached" });
+  for (const page of [ann, phone]) await page.page.locator(".conv-row", { hasText: titles.club }).locator(".conv-preview", { hasText: "hide me" }).waitFor({ state: "detached" });
   await shot("list-entry-hidden", ann, phone);
   expect((await annApi.get(`/v1/conversations/${club}/messages`)).body.items.map((m: { body: { text: string } }) => m.body.text)).toEqual(["keep me"]);
   await phone.page.getByRole("link", { name: "Back to conversations" }).click();

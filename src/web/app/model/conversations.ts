@@ -120,8 +120,8 @@ export class Conversations {
 
   /**
    * This user's settings and counters of `conv` as the server has them now (a `settings` frame,
-   * or the answer to a change made here). A cleared preview goes; a hidden entry's preview or a
-   * conversation not held (shown again elsewhere) is read from the server.
+   * or the answer to a change made here). A cleared or hidden preview goes (the server's list has
+   * none then either); a conversation not held (shown again elsewhere) is read from the server.
    */
   settled(settings: ConversationSettings & { hiddenSeq?: number }): void {
     const { conv, hiddenSeq, ...fields } = settings;
@@ -131,8 +131,7 @@ export class Conversations {
       return;
     }
     const last = item.lastMessage;
-    const lastMessage = last && last.seq <= fields.clearedSeq ? null : last;
+    const lastMessage = last && (last.seq <= fields.clearedSeq || last.seq === hiddenSeq) ? null : last;
     this.#items.value = { ...this.#items.value, [conv]: { ...item, ...fields, lastMessage } };
-    if (hiddenSeq !== undefined && hiddenSeq === last?.seq) void this.refresh();
   }
 }

@@ -1,7 +1,8 @@
-// The conversation list: pinned ones first, then most recent activity: title, last message, time,
-// this user's marks (pinned, muted, a mention of them, the unread badge, subdued when muted), a
-// presence dot for direct chats, and each one's menu (ConversationMenu). The archived ones are a
-// list of their own, behind "Archived (N)".
+// The conversation list: pinned ones first, then most recent activity: title, last message (none
+// when this user hid it: the server's list does not look further back), time, this user's marks
+// (pinned, muted, a mention of them, the unread badge, subdued when muted), a presence dot for
+// direct chats, and each one's menu (ConversationMenu). The archived ones are a list of their
+// own, behind "Archived (N)".
 import type { ConversationSummary } from "parley/client";
 import type { Chat } from "../chat.ts";
 import { isMuted } from "../model/list-settings.ts";
@@ -51,7 +52,7 @@ function ListItem({ chat, item, current }: { chat: Chat; item: ConversationSumma
         </span>
         <span class="conv-text">
           <span class="conv-title">{title}</span>
-          <span class="conv-preview">{preview(chat, item.lastMessage, item.kind === "group")}</span>
+          <span class="conv-preview">{item.lastMessage || item.lastSeq <= item.clearedSeq ? preview(chat, item.lastMessage, item.kind === "group") : ""}</span>
         </span>
         <span class="conv-meta">
           {item.lastMessage && <time dateTime={new Date(item.lastMessage.ts).toISOString()}>{shortTime(item.lastMessage.ts)}</time>}
