@@ -105,7 +105,7 @@ export class SqlConversationListStore implements ConversationListStore {
   async clear(userId: string, convId: string, seq: number): Promise<ConversationSettings | null> {
     const within = sql`${seq} <= coalesce(${lastSeqOf(convId)}, 0)`;
     const [, , , , rows, [last]] = (await this.db.batch([
-      ensureRow(this.db, userId, convId),
+      ensureRow(this.db, userId, convId, within),
       // for the counters a clear is a read: none of the entries it clears counts any more
       advance(this.db, userId, convId, sql`${seq}`, within),
       this.db.run(sql`UPDATE ${conversationLists} SET cleared_seq = max(cleared_seq, ${seq})
@@ -124,7 +124,7 @@ export class SqlConversationListStore implements ConversationListStore {
     const room = sql`(SELECT count(*) FROM ${hiddenEntries} h WHERE h.user_id = ${userId} AND h.conv_id = ${convId}) < ${max}`;
     const stored = hiddenBy(userId, convId, sql`${seq}`);
     const [, , , rows, [state]] = (await this.db.batch([
-      ensureRow(this.db, userId, convId),
+      ensureRow(this.db, userId, convId, exists),
       this.db.run(sql`UPDATE ${conversationLists}
         SET unread = unread - ${counted(userId, convId, sql`${seq - 1}`, sql`${seq}`, false)},
           mentions = mentions - ${counted(userId, convId, sql`${seq - 1}`, sql`${seq}`, true)}

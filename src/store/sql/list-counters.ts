@@ -49,9 +49,9 @@ export function advance(db: SqlDb, user: string, conv: string, to: SQL, when: SQ
  * The user's row, if it has none yet: counting from the conversation's last seq (nothing before it
  * is counted, so the counters are exact from there).
  */
-export const ensureRow = (db: SqlDb, user: string, conv: string) =>
+export const ensureRow = (db: SqlDb, user: string, conv: string, when: SQL = sql`1`) =>
   db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from)
-    VALUES (${user}, ${conv}, coalesce(${lastSeqOf(conv)}, 0)) ON CONFLICT DO NOTHING`);
+    SELECT ${user}, ${conv}, coalesce(${lastSeqOf(conv)}, 0) WHERE ${when} ON CONFLICT DO NOTHING`);
 
 /** The statements of a read up to `seq` (receipts.ts runs them with the marker's move). */
 export function readCounters(db: SqlDb, user: string, conv: string, seq: number): BatchItem<"sqlite"> {
