@@ -8,6 +8,7 @@ import { SqlBotStore } from "./sql/bots.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
+import { SqlPushStore } from "./sql/push.ts";
 import { SqlReceiptStore } from "./sql/receipts.ts";
 import { SqlSearchStore } from "./sql/search.ts";
 import { SqlUploadStore } from "./sql/uploads.ts";
@@ -31,5 +32,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     uploads: new SqlUploadStore(db),
     bots: new SqlBotStore(db, maxParams),
     botOutbox: new SqlBotOutbox(db, maxParams),
+    push: new SqlPushStore(db),
   };
 }

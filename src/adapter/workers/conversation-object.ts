@@ -14,6 +14,8 @@ import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
 import { createServices } from "../../core/services.ts";
+import { pushEvents } from "../../core/push-events.ts";
+import type { EventSink } from "../../core/events.ts";
 import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
@@ -56,12 +58,17 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     this.#peers = new DirectPeers(rt.deps.store.contacts);
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
     const bots = workersBotSink(env, rt);
+    // reads clear push notifications (the user objects push the entries: they know who is offline)
+    let reads: EventSink | undefined;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
+      const cleared = reads?.publish(event);
+      if (cleared) this.ctx.waitUntil(cleared);
     };
     const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish } });
+    reads = services.push && pushEvents(services.push);
     this.#messages = services.messages;
     this.#groups = services.groups;
   }

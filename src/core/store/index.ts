@@ -7,6 +7,7 @@ import type { BotStore } from "./bots.ts";
 import type { ConversationStore } from "./conversations.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
+import type { PushStore } from "./push.ts";
 import type { ReceiptStore } from "./receipts.ts";
 import type { SearchStore } from "./search.ts";
 import type { UploadStore } from "./uploads.ts";
@@ -23,4 +24,5 @@ export interface Store {
   uploads: UploadStore;
   bots: BotStore;
   botOutbox: BotOutbox;
+  push: PushStore;
 }
