@@ -27,7 +27,9 @@ export const PushUnsubscribeRequest = z.object({ endpoint: PushEndpoint });
 export const PushSubscriptionInfo = z
   .object({ id: z.string(), endpoint: z.string(), createdAt: z.number().int() })
   .meta({ id: "PushSubscription" });
+export type PushSubscriptionInfo = z.infer<typeof PushSubscriptionInfo>;
 
 export const VapidKey = z
   .object({ publicKey: z.string().meta({ description: "the applicationServerKey for PushManager.subscribe (base64url P-256 point)" }) })
   .meta({ id: "VapidKey" });
+export type VapidKey = z.infer<typeof VapidKey>;
