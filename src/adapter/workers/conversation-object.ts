@@ -13,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
 import { pushEvents } from "../../core/push-events.ts";
 import type { EventSink } from "../../core/events.ts";
@@ -58,16 +59,24 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     this.#peers = new DirectPeers(rt.deps.store.contacts);
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
     const bots = workersBotSink(env, rt);
+    let botsCaughtUp = false;
     // reads clear push notifications (the user objects push the entries: they know who is offline)
     let reads: EventSink | undefined;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
+      // An earlier life of this object may have committed entries whose bot events it never
+      // appended (evicted between the two): the first commit of this life catches them up first.
+      if (!botsCaughtUp && event.type === "message") {
+        botsCaughtUp = true;
+        void bots.catchUp(rt.deps.store.messageLog, event.message.conv);
+      }
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
       const cleared = reads?.publish(event);
       if (cleared) this.ctx.waitUntil(cleared);
     };
-    const services = createServices({ ...rt.deps, directPeers: this.#peers, events: { publish } });
+    const store = { ...rt.deps.store, messageLog: measuredMessageLog(rt.deps.store.messageLog, rt.metricsFor("conversation")) };
+    const services = createServices({ ...rt.deps, store, directPeers: this.#peers, events: { publish } });
     reads = services.push && pushEvents(services.push);
     this.#messages = services.messages;
     this.#groups = services.groups;
