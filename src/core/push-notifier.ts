@@ -93,30 +93,45 @@ export class PushNotifier {
     if (!(await this.deps.store.removeSubscription(userId, endpoint))) throw notFound("push subscription");
   }
 
-  /** `message` was committed for `userId`, who has no device connected. Settles when pushed (never rejects). */
-  async entryForOffline(userId: string, message: Message): Promise<void> {
+  /**
+   * `message` was committed for these members, who have no device connected. Settles when pushed
+   * (never rejects). One query finds which of them have devices to notify, however many they are.
+   */
+  async entryForOffline(userIds: readonly string[], message: Message): Promise<void> {
     try {
-      if (message.sender === userId) return;
       const preview = previewOf(message.body);
-      if (preview === null) return;
-      const until = await this.deps.mutedUntil?.(userId, message.conv);
-      if (until != null && until > this.deps.clock.now()) return;
-      const subs = await this.deps.store.subscriptionsOf(userId);
-      if (subs.length === 0) return; // nothing claimed: a device subscribing later hears of the next entry
-      if (!(await this.deps.store.claimOutstanding(userId, message.conv, message.seq, this.deps.clock.now()))) return;
-      const [sender, conversation] = await Promise.all([this.deps.users.userById(message.sender), this.deps.conversations.conversation(message.conv)]);
-      const payload: PushPayload = {
-        t: "entry",
-        conv: message.conv,
-        seq: message.seq,
-        sender: { id: message.sender, name: sender?.displayName ?? "Someone" },
-        title: conversation?.kind === "group" ? conversation.title : null,
-        preview,
-      };
-      await Promise.all(subs.map((s) => this.#deliver(s, payload, "normal", ENTRY_TTL_S)));
+      const recipients = userIds.filter((u) => u !== message.sender);
+      if (preview === null || recipients.length === 0) return;
+      const byUser = new Map<string, PushSubscription[]>();
+      for (const sub of await this.deps.store.subscriptionsOfAny(recipients)) byUser.set(sub.userId, [...(byUser.get(sub.userId) ?? []), sub]);
+      // nothing claimed for users without devices: a device subscribing later hears of the next entry
+      if (byUser.size === 0) return;
+      let payload: Promise<PushPayload> | undefined;
+      await Promise.all(
+        [...byUser].map(async ([userId, subs]) => {
+          const until = await this.deps.mutedUntil?.(userId, message.conv);
+          if (until != null && until > this.deps.clock.now()) return;
+          if (!(await this.deps.store.claimOutstanding(userId, message.conv, message.seq, this.deps.clock.now()))) return;
+          payload ??= this.#entryPayload(message, preview);
+          const ready = await payload;
+          await Promise.all(subs.map((s) => this.#deliver(s, ready, "normal", ENTRY_TTL_S)));
+        }),
+      );
     } catch (error) {
       this.deps.onError?.(error);
     }
+  }
+
+  async #entryPayload(message: Message, preview: string): Promise<PushPayload> {
+    const [sender, conversation] = await Promise.all([this.deps.users.userById(message.sender), this.deps.conversations.conversation(message.conv)]);
+    return {
+      t: "entry",
+      conv: message.conv,
+      seq: message.seq,
+      sender: { id: message.sender, name: sender?.displayName ?? "Someone" },
+      title: conversation?.kind === "group" ? conversation.title : null,
+      preview,
+    };
   }
 
   /** `userId` read `conv` up to `seq` (on any device): an outstanding notification is cleared everywhere. */

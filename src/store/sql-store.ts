@@ -32,6 +32,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     uploads: new SqlUploadStore(db),
     bots: new SqlBotStore(db, maxParams),
     botOutbox: new SqlBotOutbox(db, maxParams),
-    push: new SqlPushStore(db),
+    push: new SqlPushStore(db, maxParams),
   };
 }

@@ -1,6 +1,7 @@
 // Push on a Bun node: the notifier hears the events this node commits, beside the hub and the
 // bots' sink. A member has no connected device when this node's hub holds no socket of theirs
-// and, with several nodes (Upstash), presence says they are offline everywhere.
+// and, with several nodes (Upstash), presence says they are offline everywhere (one question for
+// all the members of an entry).
 import { lookup } from "node:dns/promises";
 import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
@@ -19,9 +20,10 @@ export async function bunPush(config: Config, metrics: Metrics, cluster: { prese
     resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
   });
   let sink: EventSink | undefined;
-  const isConnected = async (userId: string) => {
-    if (hub()?.isOnline(userId)) return true;
-    return cluster.multiNode && (await cluster.presence.status([userId]))[0]!.online;
+  const offline = async (userIds: readonly string[]): Promise<string[]> => {
+    const here = userIds.filter((u) => !hub()?.isOnline(u));
+    if (!cluster.multiNode || here.length === 0) return here;
+    return (await cluster.presence.status(here)).filter((s) => !s.online).map((s) => s.userId);
   };
   return {
     wiring,
@@ -33,7 +35,7 @@ export async function bunPush(config: Config, metrics: Metrics, cluster: { prese
       },
     }),
     start(services: Services) {
-      sink = services.push && pushEvents(services.push, isConnected);
+      sink = services.push && pushEvents(services.push, offline);
     },
   };
 }

@@ -180,7 +180,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
     this.#hub.deliver([userId], message, text, sourceConnection);
     for (const [ws, session] of this.#sessions) persistSession(ws, session);
-    if (this.#push && !this.#hub.isOnline(userId)) this.ctx.waitUntil(this.#push.entryForOffline(userId, message));
+    if (this.#push && !this.#hub.isOnline(userId)) this.ctx.waitUntil(this.#push.entryForOffline([userId], message));
   }
 
   /** A receipt or typing frame; `except` is the connection that caused it. */

@@ -13,6 +13,8 @@ export interface PushStore {
   /** the push service said the subscription is gone */
   deleteSubscription(id: string): Promise<void>;
   subscriptionsOf(userId: string): Promise<PushSubscription[]>;
+  /** the subscriptions of any of these users (one query per few hundred users) */
+  subscriptionsOfAny(userIds: readonly string[]): Promise<PushSubscription[]>;
   /** true when the user had no notification outstanding in `conv` and now has one (for `seq`): atomic */
   claimOutstanding(userId: string, conv: string, seq: number, now: number): Promise<boolean>;
   /** true when a notification outstanding in `conv`, for an entry at or before `seq`, was removed */

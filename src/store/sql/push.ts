@@ -1,12 +1,15 @@
 // Push subscriptions and outstanding notifications on drizzle (libSQL on Bun, D1 on Workers).
-import { and, desc, eq, lte, notInArray } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, notInArray } from "drizzle-orm";
 import type { PushSubscription } from "../../core/push.ts";
 import type { PushStore } from "../../core/store/push.ts";
 import { pushOutstanding, pushSubscriptions } from "../schema.ts";
-import type { SqlDb } from "./db.ts";
+import { chunks, type SqlDb } from "./db.ts";
 
 export class SqlPushStore implements PushStore {
-  constructor(private readonly db: SqlDb) {}
+  constructor(
+    private readonly db: SqlDb,
+    private readonly maxParams: number,
+  ) {}
 
   async saveSubscription(sub: PushSubscription, max: number) {
     const before = await this.db.select({ userId: pushSubscriptions.userId }).from(pushSubscriptions).where(eq(pushSubscriptions.endpoint, sub.endpoint)).get();
@@ -43,6 +46,13 @@ export class SqlPushStore implements PushStore {
 
   subscriptionsOf(userId: string): Promise<PushSubscription[]> {
     return this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).all();
+  }
+
+  async subscriptionsOfAny(userIds: readonly string[]): Promise<PushSubscription[]> {
+    const parts = await Promise.all(
+      chunks([...userIds], this.maxParams).map((part) => this.db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.userId, part)).all()),
+    );
+    return parts.flat();
   }
 
   async claimOutstanding(userId: string, conv: string, seq: number, now: number): Promise<boolean> {
