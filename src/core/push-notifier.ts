@@ -37,9 +37,10 @@ export interface PushWiring {
   maxSubscriptionsPerUser: number;
   /**
    * HOOK for the per-user conversation settings (docs/protocol.md "The conversation list, per
-   * user"): when the user muted `conv` until, or null. Not wired yet: nothing counts as muted.
+   * user"): those of `userIds` whose `mutedUntil` of `conv` is after `now`. Not wired yet (the
+   * settings are not on main): nothing counts as muted.
    */
-  mutedUntil?(userId: string, conv: string): Promise<number | null>;
+  mutedAmong?(userIds: readonly string[], conv: string, now: number): Promise<ReadonlySet<string>>;
   metrics?: Metrics;
   onError?(error: unknown): void;
 }
@@ -106,17 +107,14 @@ export class PushNotifier {
       for (const sub of await this.deps.store.subscriptionsOfAny(recipients)) byUser.set(sub.userId, [...(byUser.get(sub.userId) ?? []), sub]);
       // nothing claimed for users without devices: a device subscribing later hears of the next entry
       if (byUser.size === 0) return;
-      let payload: Promise<PushPayload> | undefined;
-      await Promise.all(
-        [...byUser].map(async ([userId, subs]) => {
-          const until = await this.deps.mutedUntil?.(userId, message.conv);
-          if (until != null && until > this.deps.clock.now()) return;
-          if (!(await this.deps.store.claimOutstanding(userId, message.conv, message.seq, this.deps.clock.now()))) return;
-          payload ??= this.#entryPayload(message, preview);
-          const ready = await payload;
-          await Promise.all(subs.map((s) => this.#deliver(s, ready, "normal", ENTRY_TTL_S)));
-        }),
-      );
+      const now = this.deps.clock.now();
+      const muted = (await this.deps.mutedAmong?.([...byUser.keys()], message.conv, now)) ?? new Set<string>();
+      const asked = [...byUser.keys()].filter((u) => !muted.has(u));
+      // one per conversation until read: only those without one outstanding are told
+      const claimed = asked.length > 0 ? await this.deps.store.claimOutstanding(asked, message.conv, message.seq, now) : [];
+      if (claimed.length === 0) return;
+      const payload = await this.#entryPayload(message, preview);
+      await Promise.all(claimed.flatMap((u) => byUser.get(u)!.map((s) => this.#deliver(s, payload, "normal", ENTRY_TTL_S))));
     } catch (error) {
       this.deps.onError?.(error);
     }

@@ -15,8 +15,8 @@ export interface PushStore {
   subscriptionsOf(userId: string): Promise<PushSubscription[]>;
   /** the subscriptions of any of these users (one query per few hundred users) */
   subscriptionsOfAny(userIds: readonly string[]): Promise<PushSubscription[]>;
-  /** true when the user had no notification outstanding in `conv` and now has one (for `seq`): atomic */
-  claimOutstanding(userId: string, conv: string, seq: number, now: number): Promise<boolean>;
+  /** Those of the users who had no notification outstanding in `conv` and now have one (for `seq`): atomic per user. */
+  claimOutstanding(userIds: readonly string[], conv: string, seq: number, now: number): Promise<string[]>;
   /** true when a notification outstanding in `conv`, for an entry at or before `seq`, was removed */
   clearOutstanding(userId: string, conv: string, seq: number): Promise<boolean>;
 }

@@ -55,13 +55,17 @@ export class SqlPushStore implements PushStore {
     return parts.flat();
   }
 
-  async claimOutstanding(userId: string, conv: string, seq: number, now: number): Promise<boolean> {
-    const claimed = await this.db
-      .insert(pushOutstanding)
-      .values({ userId, convId: conv, seq, createdAt: now })
-      .onConflictDoNothing()
-      .returning({ seq: pushOutstanding.seq });
-    return claimed.length > 0;
+  async claimOutstanding(userIds: readonly string[], conv: string, seq: number, now: number): Promise<string[]> {
+    const parts = await Promise.all(
+      chunks([...userIds], Math.floor(this.maxParams / 4)).map((part) =>
+        this.db
+          .insert(pushOutstanding)
+          .values(part.map((userId) => ({ userId, convId: conv, seq, createdAt: now })))
+          .onConflictDoNothing()
+          .returning({ userId: pushOutstanding.userId }),
+      ),
+    );
+    return parts.flat().map((r) => r.userId);
   }
 
   async clearOutstanding(userId: string, conv: string, seq: number): Promise<boolean> {
