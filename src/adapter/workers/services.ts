@@ -9,6 +9,9 @@
 // - messages: writes go to the conversation's Durable Object (the single writer of its seq,
 //   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
 //   sends included); history is read from the store, per call like conversations.
+// - list (each user's settings, clears, hides, unread totals): per call like conversations; its
+//   `settings` frames go from the Worker straight to the user's object, before the answer. A
+//   read's frame leaves from the conversation's object, where the read commits.
 // - contacts: per call like conversations; their `contact` frames go from the Worker straight
 //   to the users' objects, and a change between two users to their direct conversation's
 //   object (whose sends check it), before the answer.
@@ -49,6 +52,7 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     // push: one per isolate (its deliveries in flight are bounded per isolate)
     push: shared.push,
     conversations: perCall(() => createServices(reading).conversations),
+    list: perCall(() => createServices({ ...reading, events: userObjectEvents(env) }).list),
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
     search: perCall(() => createServices(reading).search),
