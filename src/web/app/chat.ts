@@ -12,6 +12,7 @@ import { ListSettings } from "./model/list-settings.ts";
 import { OutgoingMessages } from "./model/outgoing.ts";
 import { PresenceBook } from "./model/presence.ts";
 import { Receipts } from "./model/receipts.ts";
+import { Notifications } from "./model/notifications.ts";
 import { Search } from "./model/search.ts";
 import { Timeline } from "./model/timeline.ts";
 import { Typing } from "./model/typing.ts";
@@ -32,6 +33,8 @@ export class Chat {
   readonly links: UploadLinks;
   readonly contacts: Contacts;
   readonly search: Search;
+  /** push notifications on this device while it is closed */
+  readonly notifications: Notifications;
   readonly typing = new Typing();
   readonly connection = signal<ConnectionState>("idle");
   readonly everConnected = signal(false);
@@ -74,6 +77,7 @@ export class Chat {
     this.links = new UploadLinks(api);
     this.contacts = new Contacts(api, (users) => this.users.learn(users));
     this.search = new Search(api);
+    this.notifications = new Notifications(api);
 
     const on = this.#off.push.bind(this.#off);
     on(this.client.on("msg", (m) => this.#received(m)));
@@ -123,6 +127,7 @@ export class Chat {
     }
     this.connect();
     void this.contacts.refresh().catch(() => {});
+    void this.notifications.load().catch(() => {});
     await this.#loadPresence(this.#peers()).catch(() => {});
     this.#loadOpen(); // its members are known now
   }
@@ -139,6 +144,7 @@ export class Chat {
   }
 
   async logout(): Promise<void> {
+    await this.notifications.disable().catch(() => {}); // the next user of this browser must not get this one's
     await this.client.logout().catch(() => {}); // offline: the login is forgotten here all the same
     clearLogin();
     this.ended();

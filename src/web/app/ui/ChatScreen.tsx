@@ -10,6 +10,7 @@ import { ConversationList } from "./ConversationList.tsx";
 import { ConversationView } from "./ConversationView.tsx";
 import { NewDirect } from "./NewDirect.tsx";
 import { NewGroup } from "./NewGroup.tsx";
+import { NotificationsToggle } from "./NotificationsToggle.tsx";
 import { routeInUrl } from "./route.ts";
 import { SearchBox, SearchResults } from "./Search.tsx";
 import { UnreadTotal } from "./UnreadTotal.tsx";
@@ -57,6 +58,7 @@ export function ChatScreen({ chat }: { chat: Chat }) {
             Contacts{requests > 0 && <span class="badge" aria-hidden="true">{requests}</span>}
           </button>
         </div>
+        <NotificationsToggle notifications={chat.notifications} />
         <SearchBox chat={chat} />
         {chat.search.query.value ? <SearchResults chat={chat} /> : <ConversationList chat={chat} />}
       </aside>
