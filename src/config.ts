@@ -91,6 +91,16 @@ export const ConfigSchema = z.object({
   /** events kept per bot; the oldest beyond it are dropped */
   BOT_OUTBOX_MAX: z.coerce.number().int().min(1).default(10_000),
   MAX_BOTS_PER_USER: z.coerce.number().int().min(0).default(20),
+  // ---- push notifications (docs/protocol.md "Push notifications", src/adapter/push.ts) ----
+  /** the VAPID key pair (base64url: the 65-byte public point, the 32-byte private scalar); unset on Bun: generated into DATA_DIR/vapid.json */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  /** the contact push services may use about this server: a mailto: or https: URL */
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, "a mailto: or https: URL").default("mailto:parley@localhost"),
+  /** "1": push endpoints on this machine's loopback addresses, http too (development, tests) */
+  PUSH_ALLOW_LOCALHOST: z.enum(["0", "1"]).default("0"),
+  /** push subscriptions (devices) one user keeps; a new one beyond it replaces the oldest */
+  MAX_PUSH_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(10),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -9,6 +9,7 @@ import type { Conversation, ConversationSummary, CreateConversationRequest, Rece
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
 import type { PresenceItem } from "../schema/presence.ts";
+import type { PushSubscribeRequest, PushSubscriptionInfo, VapidKey } from "../schema/push.ts";
 import type { SearchPage } from "../schema/search.ts";
 import type { Role } from "../schema/roles.ts";
 import type { SignedUrl, Upload } from "../schema/uploads.ts";
@@ -21,6 +22,7 @@ export type HistoryRange = { after?: number; before?: number; limit?: number };
 export type PageRange = { limit?: number; cursor?: string };
 export type SearchFilters = { conv?: string; from?: string; after?: number; before?: number; limit?: number; cursor?: string };
 export type CreateBotInput = z.input<typeof CreateBotRequest>;
+export type PushSubscribeInput = z.input<typeof PushSubscribeRequest>;
 /** Which conversations a list shows (absent: no filter; hidden ones only with `hidden: true`). */
 export type ListFilter = Partial<ListQuery>;
 
@@ -167,6 +169,12 @@ export class ParleyHttp {
   /** A bot's long poll: events with id >= offset (confirming those below), waiting up to `timeout` s. */
   updates = async (range: { offset?: number; limit?: number; timeout?: number } = {}): Promise<BotEvent[]> =>
     (await this.#call<{ items: BotEvent[] }>("GET", `/v1/updates${query(range)}`)).items;
+
+  // Push notifications (docs/protocol.md "Push notifications"): a device subscribes with the
+  // server's key and hands over its subscription (PushSubscription.toJSON() in a browser).
+  pushKey = async (): Promise<string> => (await this.#call<VapidKey>("GET", "/v1/push/vapid-key")).publicKey;
+  subscribePush = (subscription: PushSubscribeInput) => this.#call<PushSubscriptionInfo>("POST", "/v1/push/subscriptions", subscription);
+  unsubscribePush = (endpoint: string) => this.#call<void>("DELETE", "/v1/push/subscriptions", { endpoint });
 
   #call<T>(method: string, path: string, json?: unknown, authenticated = true): Promise<T> {
     const payload = json === undefined ? {} : { body: JSON.stringify(json), headers: { "Content-Type": "application/json" } };

@@ -3,7 +3,7 @@
 export { ParleyClient } from "./client.ts";
 export type { ConnectionState, ParleyClientOptions, ParleyEvents, SendResult } from "./client.ts";
 export { ParleyHttp } from "./http.ts";
-export type { FetchLike, HistoryRange, HttpAuth, ListFilter, LoginInput, PageRange, RegisterInput, SearchFilters } from "./http.ts";
+export type { FetchLike, HistoryRange, HttpAuth, ListFilter, LoginInput, PageRange, PushSubscribeInput, RegisterInput, SearchFilters } from "./http.ts";
 export { ParleyError } from "./errors.ts";
 export { MemoryStorage, WebStorage } from "./storage.ts";
 export type { ClientStorage, PendingSend } from "./storage.ts";

@@ -17,6 +17,10 @@ export const counters = {
     help: "Webhook calls, by outcome: delivered (2xx), retried (will be tried again), failed (retry window over: listed in failures)",
     labels: ["result"],
   },
+  parley_push_deliveries_total: {
+    help: "Push notifications to devices, by outcome: delivered (the push service took it), gone (404/410: subscription deleted), failed, dropped (too many waiting)",
+    labels: ["result"],
+  },
 } as const satisfies Record<string, Definition>;
 
 export const histograms = {

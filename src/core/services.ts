@@ -15,6 +15,7 @@ import { SearchIndexer } from "./search-indexer.ts";
 import { defaultWindows, Messages, type EntryWindows, type MessageService } from "./messages.ts";
 import type { Presence } from "./presence.ts";
 import { PresenceQueries } from "./presence-queries.ts";
+import { PushNotifier, type PushWiring } from "./push-notifier.ts";
 import { systemClock, type Clock, type PasswordHasher, type TokenSigner } from "./ports.ts";
 import type { Store } from "./store/index.ts";
 import { Uploads, type UploadDeps } from "./uploads.ts";
@@ -68,6 +69,8 @@ export interface ServiceDeps {
   /** where upload bytes go, and their limits; without it the /v1/uploads routes answer 501 */
   uploads?: Omit<UploadDeps, "store" | "clock" | "canRead">;
   bots?: BotWiring;
+  /** how pushes reach devices without a socket; without it the /v1/push routes answer 501 */
+  push?: PushWiring;
 }
 
 export interface Services {
@@ -86,6 +89,7 @@ export interface Services {
   bots: Bots;
   updates: UpdatePolls;
   telegram: TelegramView;
+  push?: PushNotifier;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -146,5 +150,6 @@ export function createServices(deps: ServiceDeps): Services {
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
   const telegram = new TelegramView({ bots: store.bots, users: store.users, conversations: store.conversations, messageLog: store.messageLog });
-  return { accounts, conversations, list, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads, bots, updates, telegram };
+  const push = deps.push && new PushNotifier({ ...deps.push, store: store.push, users: store.users, conversations: store.conversations, clock });
+  return { accounts, conversations, list, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads, bots, updates, telegram, push };
 }

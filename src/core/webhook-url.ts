@@ -19,7 +19,7 @@ export interface WebhookUrlRules {
 }
 
 /** Names that mean this machine or its cloud's internals, whatever DNS says. */
-const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
+export const LOCAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
 /** True for an address on the public internet (ipaddr.js's "unicast": nothing special). */
 export function isPublicAddress(address: string): boolean {

@@ -24,6 +24,7 @@ import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { presenceRoutes } from "./routes/presence.ts";
+import { pushRoutes } from "./routes/push.ts";
 import { webRoutes, type WebAssets } from "../web/serve.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
 import { telegramRoutes } from "./telegram/routes.ts";
@@ -197,6 +198,7 @@ export function createApp(options: AppOptions) {
   app.route("/", contactRoutes);
   app.route("/", uploadRoutes);
   app.route("/", botRoutes);
+  app.route("/", pushRoutes);
   app.route("/", telegramRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

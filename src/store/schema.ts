@@ -305,6 +305,36 @@ export const hiddenEntries = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.convId, t.seq] })],
 );
 
+// ---- push notifications (src/core/push-notifier.ts, src/store/sql/push.ts) -----------------
+
+// One row per device that asked for notifications. An endpoint belongs to one user at a time (the
+// browser's latest login): subscribing it again moves it.
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("push_subscriptions_endpoint").on(t.endpoint), index("push_subscriptions_user").on(t.userId, t.createdAt)],
+);
+
+// The notification a user has outstanding per conversation (one until read): `seq` is the entry
+// it was for; a read at or past it removes the row (and the notification, by a `clear` push).
+export const pushOutstanding = sqliteTable(
+  "push_outstanding",
+  {
+    userId: text("user_id").notNull(),
+    convId: text("conv_id").notNull(),
+    seq: integer("seq").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.convId] })],
+);
+
 export const schema = {
   users,
   logins,
@@ -325,4 +355,6 @@ export const schema = {
   tgAliases,
   conversationLists,
   hiddenEntries,
+  pushSubscriptions,
+  pushOutstanding,
 };

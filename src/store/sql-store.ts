@@ -9,6 +9,7 @@ import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlConversationListStore } from "./sql/conversation-list.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
+import { SqlPushStore } from "./sql/push.ts";
 import { SqlReceiptStore } from "./sql/receipts.ts";
 import { SqlSearchStore } from "./sql/search.ts";
 import { SqlUploadStore } from "./sql/uploads.ts";
@@ -33,5 +34,6 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     uploads: new SqlUploadStore(db),
     bots: new SqlBotStore(db, maxParams),
     botOutbox: new SqlBotOutbox(db, maxParams),
+    push: new SqlPushStore(db, maxParams),
   };
 }

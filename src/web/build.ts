@@ -13,13 +13,14 @@ import { log } from "../log.ts";
 import type { WebAssets } from "./serve.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ENTRYPOINTS = [join(here, "app", "index.html"), join(here, "docs", "docs.html")];
+// sw.ts becomes /sw.js: a service worker's scope is its script's folder, and the app's is /.
+const ENTRYPOINTS = [join(here, "app", "index.html"), join(here, "docs", "docs.html"), join(here, "app", "sw.ts")];
 
 export interface WebFile {
   bytes: Uint8Array<ArrayBuffer>;
   type: string;
 }
-/** by URL path: "/index.html", "/docs.html", "/assets/<name>-<hash>.<ext>" */
+/** by URL path: "/index.html", "/docs.html", "/sw.js", "/assets/<name>-<hash>.<ext>" */
 export type WebFiles = Map<string, WebFile>;
 
 export async function buildWeb(): Promise<WebFiles> {

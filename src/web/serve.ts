@@ -46,6 +46,16 @@ export function webRoutes(assets: WebAssets) {
   return new Hono<AppEnv>()
     .get("/", page("/index.html"))
     .get("/docs", page("/docs.html"))
+    // the service worker of push notifications (src/web/app/sw.ts): not hashed (its URL is its
+    // identity), so revalidated like the page
+    .get("/sw.js", async () => {
+      const res = await assets.file("/sw.js");
+      if (!res) throw notFound("/sw.js (the web app is not built: npm run build:web)");
+      const headers = new Headers(res.headers);
+      headers.set("Content-Type", "text/javascript; charset=utf-8");
+      headers.set("Cache-Control", "no-cache");
+      return new Response(res.body, { status: 200, headers });
+    })
     .get("/assets/*", async (c) => {
       const res = await assets.file(c.req.path);
       if (!res) throw notFound(`asset ${c.req.path}`);

@@ -23,6 +23,10 @@ const PEOPLE_ONLY = new Set([
   "GET /v1/blocks",
   "PUT /v1/blocks/:userId",
   "DELETE /v1/blocks/:userId",
+  // push notifications reach a person's devices; a bot has none
+  "GET /v1/push/vapid-key",
+  "POST /v1/push/subscriptions",
+  "DELETE /v1/push/subscriptions",
   // the socket itself: its frames are judged one by one ("ws:<t>")
   "GET /v1/ws",
 ]);

@@ -14,6 +14,15 @@ const tg = (base: string, token: string, method: string, init: RequestInit = {})
   fetch(`${base}/tg/bot${token}/${method}`, { method: "POST", ...init }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 const json = (body: unknown): RequestInit => ({ headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
+/** The bot's updates once one of them carries a message: events are appended after the commit, off the send's answer. */
+async function messageUpdates(base: string, token: string): Promise<any[]> {
+  for (const until = Date.now() + 10_000; Date.now() < until; await Bun.sleep(50)) {
+    const result = (await tg(base, token, "getUpdates")).body.result as any[];
+    if (result.some((u) => u.message)) return result.filter((u) => u.message);
+  }
+  throw new Error("no update with a message within 10 s");
+}
+
 /** The echo bot, as anyone would write it for Telegram. */
 function echoBot(token: string, apiRoot: string): Bot {
   const bot = new Bot(token, { client: { apiRoot } });
@@ -145,12 +154,12 @@ for (const kind of targetKinds()) {
       // a group the bot is not in (its alias is known: the stranger's group had the bot once)
       const g = await group(stranger, [{ id: bot.id } as TestUser], "theirs");
       await sendText(stranger, g, "hi");
-      const chat = (await tg(t.url, bot.token, "getUpdates")).body.result.at(-1).message.chat.id;
+      const chat = (await messageUpdates(t.url, bot.token)).at(-1).message.chat.id;
       await stranger.api.delete(`/v1/conversations/${g}/members/${bot.id}`);
       expect((await tg(t.url, bot.token, "sendMessage", json({ chat_id: chat, text: "let me in" }))).body).toMatchObject({ ok: false, error_code: 403 });
       const dm = await directConversation(person, { id: readOnly.id } as TestUser);
       await sendText(person, dm, "hi");
-      const readOnlyChat = (await tg(t.url, readOnly.token, "getUpdates")).body.result[0].message.chat.id;
+      const readOnlyChat = (await messageUpdates(t.url, readOnly.token))[0].message.chat.id;
       expect((await tg(t.url, readOnly.token, "sendMessage", json({ chat_id: readOnlyChat, text: "no" }))).body).toMatchObject({ ok: false, error_code: 403 });
       // rotation: the old token is 401 at once
       await person.api.post(`/v1/bots/${bot.id}/token`);

@@ -1,7 +1,8 @@
 // The web app on Bun, in Chromium: the shared chat flow (flow.ts); scrolling back through a long
 // history; the server killed (SIGKILL) mid-conversation and restarted on the same port and data,
 // after which both pages show every message exactly once, in order, those typed offline with the
-// clientId they had; the feature flows (contacts, messages, files, groups, search); and /docs
+// clientId they had; the feature flows (contacts, messages, files, groups, search, the list's
+// settings on two pages of one user); and /docs
 // renders Swagger UI from Parley's own assets under its CSP.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
@@ -15,6 +16,7 @@ import { hasChromium, INJECTION, launch, Person, screenshots, type Shown } from 
 import { contactsFlow } from "./contacts.ts";
 import { chatFlow, PASSWORD, type Chatting } from "./flow.ts";
 import { groupsFlow } from "./groups.ts";
+import { listFlow } from "./list.ts";
 import { messagesFlow } from "./messages.ts";
 import { searchFlow } from "./search.ts";
 import { uploadsFlow } from "./uploads.ts";
@@ -242,6 +244,9 @@ featureTest("messages: reply, reactions, edit (and a refused one), recall, live 
 featureTest("files and images: attach, paste, drop; uploading, failed and retried, too large; previews under the CSP", (people) => uploadsFlow(people, direct!));
 featureTest("a group: names looked up by id, mentions with suggestions, rename, roles, remove, add, leave, close", groupsFlow);
 featureTest("search: a hit opens its conversation at the message, older pages read back; snippets are text", (people) => searchFlow(people, direct!));
+featureTest("the list, one user on two pages: pin, mute, archive, read, clear, hide live on the other; marks, order and totals; a reload keeps them", (people) =>
+  listFlow(people, direct!),
+);
 
 test.skipIf(!hasChromium)("/docs: Swagger UI from Parley's own assets, under the page's CSP", async () => {
   const docs = await Person.open(browser!, "docs", origin, { width: 1100, height: 800 });

@@ -1,6 +1,6 @@
 // The web app on the Workers build under `wrangler dev` (the deployable bundle, its static assets
 // from the same web build), in Chromium: the shared chat flow (flow.ts), and the feature flows
-// (contacts, messages, files, groups, search) as on Bun.
+// (contacts, messages, files, groups, search, list settings) as on Bun.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { startTarget, type Target } from "../support/target.ts";
@@ -8,6 +8,7 @@ import { hasChromium, launch, screenshots } from "./browser.ts";
 import { contactsFlow } from "./contacts.ts";
 import { chatFlow } from "./flow.ts";
 import { groupsFlow } from "./groups.ts";
+import { listFlow } from "./list.ts";
 import { messagesFlow } from "./messages.ts";
 import { cast, MAX_UPLOAD_BYTES } from "./people.ts";
 import { searchFlow } from "./search.ts";
@@ -30,12 +31,13 @@ test.skipIf(!hasChromium)("Workers: two people chat live; ticks, typing, a group
   await chatFlow(browser!, target!.url, shot);
 }, 60_000);
 
-test.skipIf(!hasChromium)("Workers: contacts, replies, reactions, edits, recalls, files, mentions, group management, search", async () => {
+test.skipIf(!hasChromium)("Workers: contacts, replies, reactions, edits, recalls, files, mentions, group management, search, list settings", async () => {
   const people = await cast(browser!, target!.url, shot);
   await contactsFlow(people);
   const direct = await messagesFlow(people);
   await uploadsFlow(people, direct);
   await groupsFlow(people);
   await searchFlow(people, direct);
+  await listFlow(people, direct);
   for (const person of [people.ann, people.ben]) expect(person.problems).toEqual([]);
-}, 180_000);
+}, 240_000);

@@ -15,6 +15,7 @@ import { CloseCode } from "../../schema/close-codes.ts";
 import { webAssets } from "../../web/build.ts";
 import { prometheusMetrics } from "./metrics.ts";
 import { bunBots } from "./bots.ts";
+import { bunPush } from "./push.ts";
 import { argon2Hasher } from "./password.ts";
 import { joinCluster } from "./cluster.ts";
 import { jwtSecret } from "./config.ts";
@@ -56,6 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const cluster = await joinCluster(config, store, () => hub);
   const secret = jwtSecret(config.JWT_SECRET, config.DATA_DIR);
   const bots = bunBots(config, store, metrics);
+  const push = await bunPush(config, metrics, cluster, () => hub);
   const services = createServices({
     windows: entryWindowsFrom(config),
     searchIndex: config.SEARCH_INDEX === "on",
@@ -64,8 +66,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store: { ...store, messageLog: measuredMessageLog(store.messageLog, metrics) },
     hasher: argon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST }),
     tokens: jwtSigner(secret, config.ACCESS_TOKEN_TTL),
-    events: bots.events(cluster.events),
+    events: push.events(bots.events(cluster.events)),
     bots: bots.wiring,
+    push: push.wiring,
     rosterCache: cluster.rosterCache,
     onMembersChanged: cluster.onMembersChanged,
     directPeers: cluster.directPeers,
@@ -74,6 +77,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onLoginRevoked: (loginId) => hub?.kickLogin(loginId),
     uploads: await bunUploads(config, secret),
   });
+  push.start(services);
   hub = new Hub({
     backend: servicesBackend(services, { multiNode: cluster.multiNode }),
     limits: sessionLimitsFrom(config),

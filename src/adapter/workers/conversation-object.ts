@@ -15,6 +15,8 @@ import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
 import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
+import { pushEvents } from "../../core/push-events.ts";
+import type { EventSink } from "../../core/events.ts";
 import { log } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
@@ -58,6 +60,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
     const bots = workersBotSink(env, rt);
     let botsCaughtUp = false;
+    // reads clear push notifications (the user objects push the entries: they know who is offline)
+    let reads: EventSink | undefined;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
       // An earlier life of this object may have committed entries whose bot events it never
@@ -68,9 +72,12 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       }
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
+      const cleared = reads?.publish(event);
+      if (cleared) this.ctx.waitUntil(cleared);
     };
     const store = { ...rt.deps.store, messageLog: measuredMessageLog(rt.deps.store.messageLog, rt.metricsFor("conversation")) };
     const services = createServices({ ...rt.deps, store, directPeers: this.#peers, events: { publish } });
+    reads = services.push && pushEvents(services.push);
     this.#messages = services.messages;
     this.#groups = services.groups;
   }

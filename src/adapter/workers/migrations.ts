@@ -14,6 +14,7 @@ import m0006 from "../../../drizzle/0006_entry_uploads.sql";
 import m0007 from "../../../drizzle/0007_bots.sql";
 import m0008 from "../../../drizzle/0008_bot_positions.sql";
 import m0009 from "../../../drizzle/0009_conversation_lists.sql";
+import m0010 from "../../../drizzle/0010_push.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -30,6 +31,7 @@ const files: Record<string, string> = {
   "0007_bots": m0007,
   "0008_bot_positions": m0008,
   "0009_conversation_lists": m0009,
+  "0010_push": m0010,
 };
 
 export interface Migration {

@@ -19,6 +19,7 @@ import { bundledMigrations, migrate } from "./migrations.ts";
 import { workersHasher } from "./password.ts";
 import { openStore, type OpenedStore } from "./store.ts";
 import { workersUploads } from "./uploads.ts";
+import { workersPush } from "./push.ts";
 
 export interface Runtime {
   settings: WorkersConfig;
@@ -59,6 +60,7 @@ function boot(env: Env): Runtime | Error {
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,
       uploads: workersUploads(env, config, settings.jwtSecret),
+      push: workersPush(config),
     };
     const limits = sessionLimitsFrom(config);
     const logging = setupLogging(config.LOG_LEVEL).then(() => {

@@ -19,6 +19,8 @@
 //   is asked of that user's object, which holds its sockets.
 // - uploads: one per isolate (it counts the uploads in flight of each user); the bytes go to R2
 //   straight from the Worker, no object involved.
+// - push: one per isolate, like uploads; entries are pushed by the user objects, reads cleared by
+//   the conversations' objects (push.ts).
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
 import type { Env } from "./env.ts";
@@ -47,6 +49,8 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     updates: shared.updates,
     telegram: shared.telegram,
     uploads: shared.uploads,
+    // push: one per isolate (its deliveries in flight are bounded per isolate)
+    push: shared.push,
     conversations: perCall(() => createServices(reading).conversations),
     list: perCall(() => createServices({ ...reading, events: userObjectEvents(env) }).list),
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),

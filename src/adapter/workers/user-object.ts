@@ -24,6 +24,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Message } from "../../schema/messages.ts";
 import type { PresenceStatus } from "../../core/presence.ts";
 import { presenceAudience } from "../../core/presence-queries.ts";
+import type { PushNotifier } from "../../core/push-notifier.ts";
 import { servicesBackend } from "../../realtime/backend.ts";
 import type { Connection } from "../../realtime/connection.ts";
 import { CloseCode } from "../../schema/close-codes.ts";
@@ -64,13 +65,17 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   readonly #tracker: PresenceTracker | null;
   /** the pending alarm (null: none) */
   #alarmAt: number | null = null;
+  /** push notifications, when configured: entries that arrive while the user has no socket here */
+  readonly #push: PushNotifier | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#rt = objectRuntime(env);
     // The Worker's services: writes through the conversations' objects, reads per call (so no
     // member list is cached here: see src/core/roster-cache.ts).
-    const services = servicesBackend(workersServices(this.#rt.deps, env), { multiNode: false });
+    const domain = workersServices(this.#rt.deps, env);
+    this.#push = domain.push;
+    const services = servicesBackend(domain, { multiNode: false });
     const backend: RealtimeBackend = {
       ...services,
       authenticate: async (token) => {
@@ -175,6 +180,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
     this.#hub.deliver([userId], message, text, sourceConnection);
     for (const [ws, session] of this.#sessions) persistSession(ws, session);
+    if (this.#push && !this.#hub.isOnline(userId)) this.ctx.waitUntil(this.#push.entryForOffline([userId], message));
   }
 
   /** A receipt or typing frame; `except` is the connection that caused it. */

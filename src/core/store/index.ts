@@ -8,6 +8,7 @@ import type { ConversationStore } from "./conversations.ts";
 import type { ConversationListStore } from "./conversation-list.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
+import type { PushStore } from "./push.ts";
 import type { ReceiptStore } from "./receipts.ts";
 import type { SearchStore } from "./search.ts";
 import type { UploadStore } from "./uploads.ts";
@@ -25,4 +26,5 @@ export interface Store {
   uploads: UploadStore;
   bots: BotStore;
   botOutbox: BotOutbox;
+  push: PushStore;
 }

@@ -2,26 +2,30 @@
 // user) and the models the screens read, fed from the client's events. Each feature (a frame
 // kind, contacts, uploads, search…) has its model under model/ and its wiring here.
 import { computed, signal } from "@preact/signals";
-import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type User } from "parley/client";
+import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type SettingsChange, type User } from "parley/client";
 import { Attachments } from "./model/attachments.ts";
 import { Contacts } from "./model/contacts.ts";
 import { Conversations } from "./model/conversations.ts";
 import { isAction, isContent } from "./model/entries.ts";
 import { UploadLinks } from "./model/links.ts";
+import { ListSettings } from "./model/list-settings.ts";
 import { OutgoingMessages } from "./model/outgoing.ts";
 import { PresenceBook } from "./model/presence.ts";
 import { Receipts } from "./model/receipts.ts";
+import { Notifications } from "./model/notifications.ts";
 import { Search } from "./model/search.ts";
 import { Timeline } from "./model/timeline.ts";
 import { Typing } from "./model/typing.ts";
 import { Users } from "./model/users.ts";
 import { clearLogin, deviceName, saveLogin, type Login } from "./session.ts";
+import { now } from "./ui/format.ts";
 
 export class Chat {
   readonly me: User;
   readonly client: ParleyClient;
   readonly users: Users;
   readonly conversations: Conversations;
+  readonly listSettings: ListSettings;
   readonly receipts: Receipts;
   readonly presence: PresenceBook;
   readonly outgoing: OutgoingMessages;
@@ -29,6 +33,8 @@ export class Chat {
   readonly links: UploadLinks;
   readonly contacts: Contacts;
   readonly search: Search;
+  /** push notifications on this device while it is closed */
+  readonly notifications: Notifications;
   readonly typing = new Typing();
   readonly connection = signal<ConnectionState>("idle");
   readonly everConnected = signal(false);
@@ -63,6 +69,7 @@ export class Chat {
     const api = this.client.api;
     this.users = new Users(login.user, `parley:${login.user.id}:users`, (ids) => api.users(ids));
     this.conversations = new Conversations(api, login.user.id);
+    this.listSettings = new ListSettings(api, this.conversations, now, (change) => this.#settled(change));
     this.receipts = new Receipts(api);
     this.presence = new PresenceBook(api);
     this.outgoing = new OutgoingMessages(storage.loadOutbox());
@@ -70,6 +77,7 @@ export class Chat {
     this.links = new UploadLinks(api);
     this.contacts = new Contacts(api, (users) => this.users.learn(users));
     this.search = new Search(api);
+    this.notifications = new Notifications(api);
 
     const on = this.#off.push.bind(this.#off);
     on(this.client.on("msg", (m) => this.#received(m)));
@@ -84,6 +92,7 @@ export class Chat {
       this.added(c);
       void this.refresh(); // with its last entry
     }));
+    on(this.client.on("settings", (change) => this.#settled(change)));
     on(this.client.on("contact", () => void this.contacts.refresh().catch(() => {})));
     on(this.client.on("state", (state) => (this.connection.value = state)));
     on(this.client.on("connected", ({ reconnected }) => {
@@ -118,6 +127,7 @@ export class Chat {
     }
     this.connect();
     void this.contacts.refresh().catch(() => {});
+    void this.notifications.load().catch(() => {});
     await this.#loadPresence(this.#peers()).catch(() => {});
     this.#loadOpen(); // its members are known now
   }
@@ -134,6 +144,7 @@ export class Chat {
   }
 
   async logout(): Promise<void> {
+    await this.notifications.disable().catch(() => {}); // the next user of this browser must not get this one's
     await this.client.logout().catch(() => {}); // offline: the login is forgotten here all the same
     clearLogin();
     this.ended();
@@ -190,6 +201,14 @@ export class Chat {
     if (beingRead) this.readOpen();
   }
 
+  /** This user's settings of a conversation changed, here or on another device. */
+  #settled(change: SettingsChange): void {
+    this.conversations.settled(change);
+    const timeline = this.#timelines.get(change.conv);
+    if (change.clearedSeq > 0) timeline?.cleared(change.clearedSeq);
+    if (change.hiddenSeq !== undefined) timeline?.hid(change.hiddenSeq);
+  }
+
   /** Members or the conversation itself changed: its title (the list), members and receipts. */
   #changed(conv: string): void {
     void this.refresh();
@@ -212,7 +231,10 @@ export class Chat {
   async refresh(): Promise<void> {
     const known = new Set(this.#peers());
     await this.conversations.refresh().catch(() => {});
-    for (const c of this.conversations.ordered.value) if (this.client.cursor(c.id) === undefined) this.client.track(c.id, c.lastSeq);
+    for (const c of this.conversations.ordered.value) {
+      if (this.client.cursor(c.id) === undefined) this.client.track(c.id, c.lastSeq);
+      if (c.clearedSeq > 0) this.#timelines.get(c.id)?.cleared(c.clearedSeq); // cleared elsewhere while away
+    }
     await this.#loadPresence(this.#peers().filter((p) => !known.has(p))).catch(() => {});
   }
 

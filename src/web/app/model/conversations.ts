@@ -1,14 +1,13 @@
-// The conversation list: one summary per conversation (title, last message, unread), most recent
-// activity first, kept live from the message stream; and each conversation as GET
-// /v1/conversations/:id shows it (members and roles, for the title of a direct one, presence, what
-// the group lets this user do), read once per conversation and again when an entry changes it.
-//
-// Later per-user list settings (pinned, muted, archived, mentions) arrive as fields of the
-// summaries: `ordered` is where pinned ones would go first, ConversationList's ListMarks where
-// they show.
+// The conversation list: one summary per conversation (title, last message, unread and mention
+// counts, this user's settings: pinned, muted, archived, hidden), pinned first, then most recent
+// activity first, kept live from the message stream and the `settings` frames of this user's
+// devices; and each conversation as GET /v1/conversations/:id shows it (members and roles, for
+// the title of a direct one, presence, what the group lets this user do), read once per
+// conversation and again when an entry changes it.
 import { computed, signal } from "@preact/signals";
-import type { Conversation, ConversationSummary, Message, ParleyHttp } from "parley/client";
+import type { Conversation, ConversationSettings, ConversationSummary, Message, ParleyHttp } from "parley/client";
 import { isContent } from "./entries.ts";
+import { mentionsUser } from "./mentions.ts";
 import { serial } from "./serial.ts";
 
 type Member = Conversation["members"][number];
@@ -21,7 +20,11 @@ export class Conversations {
   readonly #order = signal<string[]>([]);
   readonly #details = signal<Record<string, Conversation>>({});
   readonly loaded = signal(false);
-  readonly ordered = computed(() => this.#order.value.map((id) => this.#items.value[id]!).filter(Boolean));
+  /** the list as shown (hidden ones left out), pinned first, each part most recent first */
+  readonly ordered = computed(() => {
+    const listed = this.#order.value.map((id) => this.#items.value[id]!).filter((c) => c && !c.hidden);
+    return [...listed.filter((c) => c.pinned), ...listed.filter((c) => !c.pinned)];
+  });
   /** Reloads the list from the server (one request at a time, see serial). */
   readonly refresh = serial(() => this.#refresh());
 
@@ -80,22 +83,26 @@ export class Conversations {
 
   /**
    * The next entry of a conversation (each comes once, in order): new preview and lastSeq, one
-   * more unread if it is someone else's message not being read, and the conversation moves to
-   * the top.
+   * more unread (and mention) if it is someone else's message not being read, and the
+   * conversation moves to the top; someone else's message brings a hidden one back (as the
+   * server does).
    * False for a conversation not in the list (someone started it with us): reload the list.
    */
   received(message: Message, beingRead: boolean): boolean {
     const item = this.#items.value[message.conv];
     if (!item) return false;
     if (message.seq <= item.lastSeq) return true; // the list was read after it: already counted
-    const unread = message.sender !== this.me && isContent(message);
+    const fromOther = message.sender !== this.me && isContent(message);
+    const unread = fromOther && !beingRead;
     this.#items.value = {
       ...this.#items.value,
       [item.id]: {
         ...item,
         lastSeq: Math.max(item.lastSeq, message.seq),
         lastMessage: message,
-        unread: unread && !beingRead ? item.unread + 1 : item.unread,
+        unread: unread ? item.unread + 1 : item.unread,
+        mentions: unread && mentionsUser(message, this.me) ? item.mentions + 1 : item.mentions,
+        hidden: item.hidden && !fromOther,
       },
     };
     this.#order.value = [item.id, ...this.#order.value.filter((id) => id !== item.id)];
@@ -108,6 +115,23 @@ export class Conversations {
     if (!item || seq <= item.readSeq) return;
     // Only the server can count what is left unread below the newest message.
     if (seq < item.lastSeq) return void this.refresh();
-    this.#items.value = { ...this.#items.value, [conv]: { ...item, readSeq: seq, unread: 0 } };
+    this.#items.value = { ...this.#items.value, [conv]: { ...item, readSeq: seq, unread: 0, mentions: 0 } };
+  }
+
+  /**
+   * This user's settings and counters of `conv` as the server has them now (a `settings` frame,
+   * or the answer to a change made here). A cleared or hidden preview goes (the server's list has
+   * none then either); a conversation not held (shown again elsewhere) is read from the server.
+   */
+  settled(settings: ConversationSettings & { hiddenSeq?: number }): void {
+    const { conv, hiddenSeq, ...fields } = settings;
+    const item = this.#items.value[conv];
+    if (!item) {
+      if (!settings.hidden) void this.refresh();
+      return;
+    }
+    const last = item.lastMessage;
+    const lastMessage = last && (last.seq <= fields.clearedSeq || last.seq === hiddenSeq) ? null : last;
+    this.#items.value = { ...this.#items.value, [conv]: { ...item, ...fields, lastMessage } };
   }
 }

@@ -1,7 +1,7 @@
 // Mentions in a group's messages: `@username` in the text names a member. What the composer
 // suggests while one is being typed, which members (or "all") a sent text names — the body's
 // `mentions`, which the server checks are members — and where a text mentions the reader.
-import type { User } from "parley/client";
+import type { Message, User } from "parley/client";
 
 /** The most mentions one message may carry (src/schema/entries.ts MAX_MENTIONS). */
 const MAX_MENTIONS = 50;
@@ -43,4 +43,10 @@ function tokens(text: string): { start: number; username: string }[] {
     const username = m[1]!.replace(/\.+$/, "").toLowerCase();
     return { start: m.index + m[0].length - m[1]!.length - 1, username };
   });
+}
+
+/** Whether an entry mentions `user`, by name or as everyone (a recalled one no longer does). */
+export function mentionsUser(entry: Message, user: string): boolean {
+  const mentions = entry.body.type === "text" ? entry.body.mentions : undefined;
+  return !entry.recalled && !!mentions && (mentions.includes(user) || mentions.includes(ALL.id));
 }

@@ -42,6 +42,22 @@ export class Timeline {
     }
   }
 
+  /** Gone for this user (cleared up to `upTo` here or on another device): nothing older is readable. */
+  cleared(upTo: number): void {
+    this.#forget((seq) => seq <= upTo);
+    this.hasOlder.value &&= this.#entries.value.size > 0 && this.#first() > upTo + 1;
+  }
+
+  /** One entry hidden for this user (here or on another device). */
+  hid(seq: number): void {
+    this.#forget((s) => s === seq);
+  }
+
+  #forget(gone: (seq: number) => boolean): void {
+    const kept = [...this.#entries.value].filter(([seq]) => !gone(seq));
+    if (kept.length !== this.#entries.value.size) this.#entries.value = new Map(kept);
+  }
+
   /**
    * The newest page, the first time the conversation is shown. It is read after this timeline
    * started taking the live stream, so it reaches every entry the stream brought before: the

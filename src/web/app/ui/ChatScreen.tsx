@@ -10,8 +10,10 @@ import { ConversationList } from "./ConversationList.tsx";
 import { ConversationView } from "./ConversationView.tsx";
 import { NewDirect } from "./NewDirect.tsx";
 import { NewGroup } from "./NewGroup.tsx";
+import { NotificationsToggle } from "./NotificationsToggle.tsx";
 import { routeInUrl } from "./route.ts";
 import { SearchBox, SearchResults } from "./Search.tsx";
+import { UnreadTotal } from "./UnreadTotal.tsx";
 
 type Dialog = "direct" | "group" | "contacts" | null;
 
@@ -45,6 +47,7 @@ export function ChatScreen({ chat }: { chat: Chat }) {
       <aside class="sidebar" aria-label="Conversations">
         <header class="sidebar-header">
           <h1>Parley</h1>
+          <UnreadTotal chat={chat} />
           <span class="me" title={`@${me.username}`}>{me.displayName || me.username}</span>
           <button type="button" class="quiet" onClick={() => void chat.logout()}>Log out</button>
         </header>
@@ -55,6 +58,7 @@ export function ChatScreen({ chat }: { chat: Chat }) {
             Contacts{requests > 0 && <span class="badge" aria-hidden="true">{requests}</span>}
           </button>
         </div>
+        <NotificationsToggle notifications={chat.notifications} />
         <SearchBox chat={chat} />
         {chat.search.query.value ? <SearchResults chat={chat} /> : <ConversationList chat={chat} />}
       </aside>

@@ -1,6 +1,7 @@
-// What can be done with a message, behind its "⋯" button: react (a small picker), reply, and
-// for its sender edit and recall (a group's admins and owner recall anyone's). The server
-// decides: what it refuses (an edit after the window, say) goes to `onError`. Esc closes.
+// What can be done with a message, behind its "⋯" button: react (a small picker), reply, hide it
+// for this user only, and for its sender edit and recall (a group's admins and owner recall
+// anyone's). The server decides: what it refuses (an edit after the window, say) goes to
+// `onError`. Esc closes.
 import type { Message } from "parley/client";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Chat } from "../chat.ts";
@@ -53,6 +54,7 @@ export function MessageActions({ chat, message, compose, onError }: Props) {
           {mine && message.body.type === "text" && (
             <button type="button" class="quiet" onClick={() => (close(), compose.edit(message))}>Edit</button>
           )}
+          <button type="button" class="quiet" onClick={() => act(() => chat.listSettings.hideEntry(conv, seq))}>Hide for me</button>
           {(mine || role === "admin" || role === "owner") && (
             <ConfirmButton label="Recall" question="Recall for everyone?" onConfirm={() => act(() => chat.client.api.recall(conv, seq))} />
           )}

@@ -4,7 +4,7 @@
 import type { Message, SendBody } from "parley/client";
 import type { Chat } from "../chat.ts";
 import { contentText, describeChange } from "../model/entries.ts";
-import { ALL, mentionRanges } from "../model/mentions.ts";
+import { ALL, mentionRanges, mentionsUser } from "../model/mentions.ts";
 import { FileAttachment } from "./FileAttachment.tsx";
 import { Marked } from "./Marked.tsx";
 
@@ -37,10 +37,7 @@ export function Content({ chat, entry, quoted }: { chat: Chat; entry: Message; q
 }
 
 /** Whether the entry mentions the reader, by name or as everyone. */
-export function mentionsMe(chat: Chat, entry: Message): boolean {
-  const mentions = entry.body.type === "text" ? entry.body.mentions : undefined;
-  return !entry.recalled && !!mentions && (mentions.includes(chat.me.id) || mentions.includes(ALL.id));
-}
+export const mentionsMe = (chat: Chat, entry: Message): boolean => mentionsUser(entry, chat.me.id);
 
 /** What this user is sending (not in the log yet). */
 export function Sending({ body }: { body: SendBody }) {

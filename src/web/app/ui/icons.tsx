@@ -21,3 +21,15 @@ export const InfoIcon = () => (
     <path d="M12 11v5M12 8h.01" />
   </svg>
 );
+
+export const PinIcon = () => (
+  <svg {...props} width={14} height={14}>
+    <path d="M9 4h6l-1 6 4 4H6l4-4zM12 14v7" />
+  </svg>
+);
+
+export const MutedIcon = () => (
+  <svg {...props} width={14} height={14}>
+    <path d="M6 16V11a6 6 0 0 1 9.5-4.9M18 11v5l1.5 2H8M10 21h4M3 3l18 18" />
+  </svg>
+);

@@ -4,7 +4,8 @@ import type { Chat } from "../chat.ts";
 import { contentText, describeChange } from "../model/entries.ts";
 
 export function conversationTitle(chat: Chat, conv: string): string {
-  const item = chat.conversations.get(conv);
+  // a hidden one is out of the list, not out of view
+  const item = chat.conversations.get(conv) ?? chat.conversations.details(conv);
   if (item?.kind === "group") return item.title || "Group";
   const peer = chat.conversations.peer(conv);
   return peer ? chat.users.name(peer) : "Direct chat";

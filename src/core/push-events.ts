@@ -1,0 +1,18 @@
+// The push notifier as a sink of committed events, beside the realtime fan-out: content entries
+// for members with no connected device (when the runtime can tell: `offline`), and reads, which
+// clear outstanding notifications. On Workers, the user objects tell offline entries themselves
+// (they hold the sockets), so their conversations' objects pass no `offline`.
+import type { EventSink } from "./events.ts";
+import { previewOf, type PushNotifier } from "./push-notifier.ts";
+
+export function pushEvents(notifier: PushNotifier, offline?: (userIds: readonly string[]) => Promise<string[]>): EventSink {
+  return {
+    publish(event) {
+      if (event.type === "receipt" && event.kind === "read") return notifier.read(event.user, event.conv, event.seq);
+      if (event.type !== "message" || !offline || previewOf(event.message.body) === null) return;
+      const { message } = event;
+      const members = event.members.filter((m) => m !== message.sender);
+      return offline(members).then((users) => (users.length > 0 ? notifier.entryForOffline(users, message) : undefined));
+    },
+  };
+}
