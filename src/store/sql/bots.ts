@@ -89,7 +89,8 @@ export class SqlBotStore implements BotStore {
 
   async botIdsAmong(ids: string[]): Promise<string[]> {
     const found: string[] = [];
-    for (const part of chunks(ids, this.maxParams)) {
+    for (const part of chunks(ids, this.maxParams - 1)) {
+      // - 1: the `bot = true` parameter (D1 allows 100 per statement)
       const rows = await this.db.select({ id: users.id }).from(users).where(and(inArray(users.id, part), eq(users.bot, true)));
       found.push(...rows.map((r) => r.id));
     }
