@@ -1,5 +1,7 @@
-// The drizzle-kit migrations of drizzle/, applied by the Worker itself: the SQL files are bundled
-// as text (wrangler.toml [[rules]]), because a Worker has no file system for drizzle's migrator.
+// The drizzle-kit migrations of drizzle/ (the shared database) and drizzle/log/ (each conversation
+// object's own storage, LOG_PLACEMENT=object), applied by the Worker and the objects themselves:
+// the SQL files are bundled as text (wrangler.toml [[rules]]), because a Worker has no file
+// system for drizzle's migrator.
 // Bookkeeping is drizzle's own: the `__drizzle_migrations` table with the same hash and
 // created_at per migration, so a database that Bun's migrator (src/adapter/bun/store.ts) touched is
 // in the same state to this one, and the other way round.
@@ -12,6 +14,9 @@ import m0004 from "../../../drizzle/0004_contacts.sql";
 import m0005 from "../../../drizzle/0005_uploads.sql";
 import m0006 from "../../../drizzle/0006_entry_uploads.sql";
 import m0007 from "../../../drizzle/0007_bots.sql";
+import logJournal from "../../../drizzle/log/meta/_journal.json";
+import log0000 from "../../../drizzle/log/0000_log.sql";
+import log0001 from "../../../drizzle/log/0001_search.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -28,6 +33,12 @@ const files: Record<string, string> = {
   "0007_bots": m0007,
 };
 
+// The same for drizzle/log/ (drizzle.log.config.ts).
+const logFiles: Record<string, string> = {
+  "0000_log": log0000,
+  "0001_search": log0001,
+};
+
 export interface Migration {
   tag: string;
   /** journal `when`, stored as created_at: the migrator applies every migration newer than the last row */
@@ -36,11 +47,22 @@ export interface Migration {
   hash: string;
 }
 
-export async function bundledMigrations(): Promise<Migration[]> {
+type Journal = { entries: { tag: string; when: number }[] };
+
+/** The shared database's migrations. */
+export const bundledMigrations = () => fromJournal(journal, files, "drizzle");
+
+/**
+ * A conversation object's (drizzle/log/). `extra`: migrations after the bundled ones (the
+ * migration test adds one; see conversation-log.ts).
+ */
+export const logMigrations = async (extra: Migration[] = []) => [...(await fromJournal(logJournal, logFiles, "drizzle/log")), ...extra];
+
+async function fromJournal(journal: Journal, files: Record<string, string>, folder: string): Promise<Migration[]> {
   return Promise.all(
     journal.entries.map(async (entry) => {
       const text = files[entry.tag];
-      if (text === undefined) throw new Error(`migration ${entry.tag} is in drizzle/meta/_journal.json but not bundled (src/adapter/workers/migrations.ts)`);
+      if (text === undefined) throw new Error(`migration ${entry.tag} is in ${folder}/meta/_journal.json but not bundled (src/adapter/workers/migrations.ts)`);
       return {
         tag: entry.tag,
         createdAt: Math.trunc(entry.when),

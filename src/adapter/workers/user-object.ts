@@ -44,14 +44,18 @@ import { objectRuntime, type Runtime } from "./runtime.ts";
 import { workersServices } from "./services.ts";
 import { closeCode, tooBig } from "./frames.ts";
 
-/** What a socket carries through a hibernation; the runtime allows 2,048 bytes. */
+/**
+ * What a socket carries through a hibernation. The runtime allows 16,384 bytes of it, serialized
+ * (it was 2,048 until 2025; the installed workerd refuses 16,385 and takes 16,384).
+ */
 interface Attachment {
   id: string;
   owner: string;
   openedAt: number;
   session?: SessionSnapshot;
 }
-const ATTACHMENT_BUDGET = 1800;
+/** Estimated as JSON, which is about the size of the serialized form: the rest is margin. */
+const ATTACHMENT_BUDGET = 15_000;
 
 /** storage key: when the user's last socket closed */
 const LAST_SEEN = "lastSeen";
@@ -87,7 +91,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     this.#rt = objectRuntime(env);
     // The Worker's services: writes through the conversations' objects, reads per call (so no
     // member list is cached here: see src/core/roster-cache.ts).
-    const services = servicesBackend(workersServices(this.#rt.deps, env), { multiNode: false });
+    const services = servicesBackend(workersServices(this.#rt.deps, env, this.#rt.settings.logPlacement), { multiNode: false });
     const backend: RealtimeBackend = {
       ...services,
       authenticate: async (token) => {
