@@ -47,6 +47,7 @@ export class BotObject extends DurableObject<Env> implements BotRpc {
         clock: systemClock,
         policy: botPolicyFrom(config),
         urlRules: webhookRulesFrom(config), // no resolver on Workers: see docs/protocol.md
+        metrics: rt.metricsFor("bot"),
         toTelegram: async (id, event) => {
           const update = await telegram.update(id, event);
           return update && allowedUpdate(update, []) ? update : null;

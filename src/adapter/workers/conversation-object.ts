@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { DirectPeers } from "../../core/direct-peers.ts";
 import type { DomainEvent } from "../../core/events.ts";
 import type { MessageService } from "../../core/messages.ts";
+import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
 import { log as logger } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
@@ -91,9 +92,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       this.ctx.waitUntil(bots.idle);
     };
     const log = this.#log;
+    const measured = { ...store, messageLog: measuredMessageLog(store.messageLog, rt.metricsFor("conversation")) };
     const services = createServices({
       ...rt.deps,
-      store,
+      store: measured,
       directPeers: this.#peers,
       events: { publish },
       onIndexError: (error) => logger("search").warning("indexing failed: {error}", { error }),

@@ -20,4 +20,6 @@ export interface Env extends Settings {
   UPLOADS?: R2Bucket;
   /** one Durable Object per bot (idFromName(botId)): its webhook deliveries */
   BOTS: DurableObjectNamespace<BotRpc>;
+  /** the Workers Analytics Engine dataset the metrics are written to (metrics.ts); none: not counted */
+  METRICS?: AnalyticsEngineDataset;
 }

@@ -6,6 +6,7 @@
 import { jwtSigner } from "../../auth/jwt.ts";
 import { contactRulesFrom } from "../../core/contacts.ts";
 import { noEvents } from "../../core/events.ts";
+import { noMetrics, type Metrics } from "../../core/metrics.ts";
 import type { ServiceDeps } from "../../core/services.ts";
 import { log, setupLogging } from "../../log.ts";
 import { createSharedPresence } from "../../presence/index.ts";
@@ -13,6 +14,7 @@ import { sessionLimitsFrom, type SessionLimits } from "../../realtime/limits.ts"
 import { entryWindowsFrom } from "../../config.ts";
 import { loadWorkersConfig, type WorkersConfig } from "./config.ts";
 import type { Env } from "./env.ts";
+import { analyticsEngineMetrics, type MetricsSource } from "./metrics.ts";
 import { bundledMigrations, migrate } from "./migrations.ts";
 import { workersHasher } from "./password.ts";
 import { openStore, type OpenedStore } from "./store.ts";
@@ -28,6 +30,8 @@ export interface Runtime {
   deps: ServiceDeps;
   limits: SessionLimits;
   logging: Promise<void>;
+  /** the metrics port for one kind of entry point (Analytics Engine when METRICS is bound) */
+  metricsFor(source: MetricsSource): Metrics;
 }
 
 let runtime: Runtime | Error | undefined;
@@ -69,7 +73,8 @@ function boot(env: Env): Runtime | Error {
         presence: deps.presence ? "on Upstash" : "in the user objects",
       });
     });
-    return { settings, opened, deps, limits, logging };
+    const metricsFor = (source: MetricsSource) => (env.METRICS ? analyticsEngineMetrics(env.METRICS, source) : noMetrics);
+    return { settings, opened, deps, limits, logging, metricsFor };
   } catch (err) {
     console.error(String(err));
     return err instanceof Error ? err : new Error(String(err));

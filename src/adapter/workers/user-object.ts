@@ -3,16 +3,11 @@
 // (4010), the device cap and kicks of a revoked login work exactly as on a Bun node.
 //
 // Hibernation: while no socket speaks and nothing is delivered, the runtime may evict the object
-// and keep only the sockets. What a session needs to go on is in its socket's attachment (the
-// user's claims, device, timestamps and per-conversation stream positions, trimmed to stay
-// small); a woken object rebuilds its sessions from them. A position that did not fit is
-// simply unknown: the stream starts again at the next live message.
+// and keep only the sockets; a woken object rebuilds its sessions from their attachments
+// (hibernation.ts).
 //
 // Presence, announced to the user's contacts' objects as `presence` frames either way:
-// - without Upstash, the object is the one place that holds all of its user's sockets, so it
-//   alone decides when the user comes online (first authenticated socket) and goes offline (last
-//   one closed; lastSeen kept in the object's storage), and answers GET /v1/presence for its
-//   user. No TTLs or refreshes: a hibernating object's sockets are still its sockets.
+// - without Upstash, decided here from the sockets this object holds (local-presence.ts).
 // - with Upstash (UPSTASH_REDIS_REST_URL and _TOKEN), the object reports each socket to the
 //   Presence port as a Bun node does (PresenceTracker), so Upstash decides transitions and
 //   lastSeen, and Workers and Bun nodes sharing it agree. There, a connection expires unless
@@ -35,7 +30,7 @@ import { CloseCode } from "../../schema/close-codes.ts";
 import { Hub } from "../../realtime/hub.ts";
 import { PresenceTracker } from "../../realtime/presence-tracker.ts";
 import type { RealtimeBackend } from "../../realtime/backend.ts";
-import type { Session, SessionSnapshot } from "../../realtime/session.ts";
+import type { Session } from "../../realtime/session.ts";
 import { log } from "../../log.ts";
 import type { Env } from "./env.ts";
 import { OWNER_HEADER, userObject } from "./objects.ts";
@@ -43,22 +38,8 @@ import type { UserRpc } from "./rpc.ts";
 import { objectRuntime, type Runtime } from "./runtime.ts";
 import { workersServices } from "./services.ts";
 import { closeCode, tooBig } from "./frames.ts";
-
-/**
- * What a socket carries through a hibernation. The runtime allows 16,384 bytes of it, serialized
- * (it was 2,048 until 2025; the installed workerd refuses 16,385 and takes 16,384).
- */
-interface Attachment {
-  id: string;
-  owner: string;
-  openedAt: number;
-  session?: SessionSnapshot;
-}
-/** Estimated as JSON, which is about the size of the serialized form: the rest is margin. */
-const ATTACHMENT_BUDGET = 15_000;
-
-/** storage key: when the user's last socket closed */
-const LAST_SEEN = "lastSeen";
+import { attachmentOf, openAttachment, persistSession } from "./hibernation.ts";
+import { LocalPresence } from "./local-presence.ts";
 
 /** Logins revoked recently, remembered to refuse a hello whose check raced the revocation. */
 const REVOKED_MEMORY = 1000;
@@ -77,10 +58,8 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
    * (OWNER_HEADER) and the attachments remember: a hello with another user's token is refused.
    */
   #owner: string | undefined;
-  /** the presence last announced for the owner */
-  #online = false;
-  /** announcements leave in order */
-  #announcing: Promise<void> = Promise.resolve();
+  /** presence decided here (used without Upstash) */
+  readonly #localPresence: LocalPresence;
   /** Upstash presence (null: derived from the sockets here) */
   readonly #tracker: PresenceTracker | null;
   /** the pending alarm (null: none) */
@@ -108,8 +87,9 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
       backend,
       limits: this.#rt.limits,
       maxDevicesPerUser: config.MAX_DEVICES_PER_USER,
-      onConnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.connected(userId, id)) : this.#presenceMayChange(userId)),
-      onDisconnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.disconnected(userId, id)) : this.#presenceMayChange(userId)),
+      metrics: this.#rt.metricsFor("user"),
+      onConnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.connected(userId, id)) : this.#localPresence.mayChange(userId)),
+      onDisconnected: (userId, id) => (this.#tracker ? this.ctx.waitUntil(this.#tracker.disconnected(userId, id)) : this.#localPresence.mayChange(userId)),
     });
     const shared = this.#rt.deps.presence;
     this.#tracker = shared
@@ -121,12 +101,18 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
           onError: (error) => log("realtime").warning("presence backend failed: {error}", { error }),
         })
       : null;
+    this.#localPresence = new LocalPresence({
+      storage: ctx.storage,
+      isOnline: (userId) => this.#hub.isOnline(userId),
+      announce: async (userId, text) => this.#tell(await presenceAudience(this.#rt.deps.store, userId), text),
+      waitUntil: (promise) => ctx.waitUntil(promise),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     const sleeping = ctx.getWebSockets();
     for (const ws of sleeping) this.#wake(ws);
     if (sleeping.length > 0) log("realtime").info("user object woke up with {sockets} sockets", { sockets: sleeping.length });
     // restored sockets were announced in an earlier life
-    this.#online = this.#owner !== undefined && this.#hub.isOnline(this.#owner);
+    this.#localPresence.announced(this.#owner !== undefined && this.#hub.isOnline(this.#owner));
     // the alarm an earlier life set, which #schedule must not postpone (the presence refresh)
     void ctx.blockConcurrencyWhile(async () => {
       this.#alarmAt = await ctx.storage.getAlarm();
@@ -142,7 +128,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     const id = crypto.randomUUID();
-    server.serializeAttachment({ id, owner, openedAt: Date.now() } satisfies Attachment);
+    openAttachment(server, id, owner, Date.now());
     this.#track(server, this.#hub.attach(this.#connection(server, id)));
     this.#schedule();
     return new Response(null, { status: 101, webSocket: client });
@@ -154,7 +140,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     if (typeof message !== "string") session.binary();
     else if (tooBig(message, this.#rt.settings.config.MAX_FRAME_BYTES)) session.close(CloseCode.TOO_BIG, "frame too large");
     else await session.text(message);
-    this.#persist(ws, session);
+    persistSession(ws, session);
     this.#schedule();
   }
 
@@ -178,7 +164,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
       if (pinged) session.heard(pinged.getTime());
     }
     this.#hub.tick(Date.now());
-    for (const [ws, session] of this.#sessions) this.#persist(ws, session);
+    for (const [ws, session] of this.#sessions) persistSession(ws, session);
     await this.#tracker?.refresh(); // keeps this object's sockets alive in Upstash: see the top
     this.#schedule();
   }
@@ -188,7 +174,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   /** A committed message, serialised once by its conversation; `sourceConnection` gets no echo. */
   async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
     this.#hub.deliver([userId], message, text, sourceConnection);
-    for (const [ws, session] of this.#sessions) this.#persist(ws, session);
+    for (const [ws, session] of this.#sessions) persistSession(ws, session);
   }
 
   /** A receipt or typing frame; `except` is the connection that caused it. */
@@ -203,8 +189,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
 
   /** GET /v1/presence, for this object's user. */
   async presence(userId: string): Promise<PresenceStatus> {
-    if (this.#hub.isOnline(userId)) return { userId, online: true, lastSeen: null };
-    return { userId, online: false, lastSeen: (await this.ctx.storage.get<number>(LAST_SEEN)) ?? null };
+    return this.#localPresence.status(userId);
   }
 
   async kickLogin(loginId: string): Promise<void> {
@@ -250,7 +235,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
 
   /** A socket that outlived the object's last life: its session comes back from the attachment. */
   #wake(ws: WebSocket): void {
-    const attachment = ws.deserializeAttachment() as Attachment | null;
+    const attachment = attachmentOf(ws);
     if (!attachment) return ws.close(1011, "state lost");
     this.#owner = attachment.owner;
     const connection = this.#connection(ws, attachment.id);
@@ -259,44 +244,6 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     const session = this.#hub.attach(connection);
     session.openedAt = attachment.openedAt;
     this.#track(ws, session);
-  }
-
-  /** Keeps the attachment in step with the session (in memory: cheap; stored only on hibernation). */
-  #persist(ws: WebSocket, session: Session): void {
-    const snapshot = session.snapshot();
-    if (!snapshot) return;
-    // Keep the attachment small: the most advanced streams first, as many as fit.
-    const all = Object.entries(snapshot.positions).sort((a, b) => b[1] - a[1]);
-    const positions: Record<string, number> = {};
-    let size = JSON.stringify({ ...snapshot, positions: {} }).length + 64;
-    for (const [conv, seq] of all) {
-      size += conv.length + String(seq).length + 6;
-      if (size > ATTACHMENT_BUDGET) break;
-      positions[conv] = seq;
-    }
-    try {
-      ws.serializeAttachment({ id: session.id, owner: snapshot.user.userId, openedAt: session.openedAt, session: { ...snapshot, positions } } satisfies Attachment);
-    } catch {
-      // the socket is gone
-    }
-  }
-
-  /**
-   * After the current step: a device replaced (old socket closed, new one registered in the
-   * same step) is no transition, so contacts do not see the user flap.
-   */
-  #presenceMayChange(userId: string): void {
-    queueMicrotask(() => {
-      const online = this.#hub.isOnline(userId);
-      if (online === this.#online) return;
-      this.#online = online;
-      const lastSeen = online ? null : Date.now();
-      if (lastSeen !== null) void this.ctx.storage.put(LAST_SEEN, lastSeen);
-      const text = JSON.stringify({ t: "presence", user: userId, status: online ? "online" : "offline", lastSeen });
-      const announce = this.#announcing.then(async () => this.#tell(await presenceAudience(this.#rt.deps.store, userId), text));
-      this.#announcing = announce.catch((error) => log("realtime").warning("presence of {user} not announced: {error}", { user: userId, error }));
-      this.ctx.waitUntil(this.#announcing);
-    });
   }
 
   /** A `presence` frame to each of these users' objects. */

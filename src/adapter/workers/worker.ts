@@ -36,7 +36,9 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
       services,
       websocket: workersWebSocket(env, rt, services.accounts),
       allowedOrigins: config.ALLOWED_ORIGINS,
-      // no Prometheus exposition on Workers (README "Operations"): GET /metrics checks the token, then 501
+      // no Prometheus exposition on Workers (README "Operations"): the figures go to Analytics
+      // Engine; GET /metrics checks the token, then 501
+      metrics: rt.metricsFor("worker"),
       metricsToken: config.METRICS_TOKEN,
       rateLimit: authRateLimitsFrom(config),
       // Cloudflare's edge sets cf-connecting-ip, overwriting whatever the client sent.
