@@ -21,6 +21,7 @@ import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
 import { conversations, members } from "../../store/schema.ts";
 import { chunks, type SqlDb } from "../../store/sql/db.ts";
+import { log } from "../../log.ts";
 import { SqlConversationStore } from "../../store/sql/conversations.ts";
 import { SqlMessageLog } from "../../store/sql/message-log.ts";
 import { SqlReceiptStore } from "../../store/sql/receipts.ts";
@@ -35,6 +36,8 @@ export type LogPlacement = "shared" | "object";
 /** Durable Object SQLite binds at most 100 parameters per statement. */
 const OBJECT_MAX_PARAMS = 100;
 const MEMBER_PARAMS = Object.keys(getTableColumns(members)).length;
+/** storage key, set while a change committed here may not be in the directory yet */
+const DIRECTORY_BEHIND = "directoryBehind";
 
 /** The log of one conversation object under LOG_PLACEMENT=object. */
 export class ObjectLog {
@@ -43,6 +46,9 @@ export class ObjectLog {
   readonly store: Store;
   readonly #directory: { store: Store; db: SqlDb };
   readonly #adopted = new Map<string, Promise<void>>();
+  readonly #storage: DurableObjectStorage;
+  /** the copies to the directory, one after the other in commit order */
+  #copies: Promise<void> = Promise.resolve();
 
   /**
    * Call inside `blockConcurrencyWhile` (ObjectLog.open): the object serves nothing before its
@@ -56,6 +62,7 @@ export class ObjectLog {
 
   private constructor(storage: DurableObjectStorage, directory: { store: Store; db: SqlDb }) {
     this.db = objectSqlDb(storage);
+    this.#storage = storage;
     this.#directory = directory;
     const here = new SqlConversationStore(this.db, OBJECT_MAX_PARAMS);
     const there = directory.store.conversations;
@@ -96,7 +103,11 @@ export class ObjectLog {
 
   async #adopt(conv: string): Promise<void> {
     const [mine] = await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conv));
-    if (mine) return;
+    if (mine) {
+      // a copy to the directory that an earlier life did not finish
+      if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) this.directoryChanged(conv);
+      return;
+    }
     const { db } = this.#directory;
     const [row] = await db.select().from(conversations).where(eq(conversations.id, conv));
     if (!row) return; // no such conversation: the roster says so, and nothing is written
@@ -115,11 +126,34 @@ export class ObjectLog {
   }
 
   /**
-   * After a membership or settings change committed here: the directory's rows of the
-   * conversation are made what they are here (roles, joins, removals, mutes, settings; not the
-   * positions nor last_seq, which only this object keeps). Idempotent: the whole set each time.
+   * Called right after a membership or settings change committed here (before anything else
+   * runs): the directory gets it, after the copies before it. Until it has, a mark in this
+   * object's storage says so, and the object's next life copies again if this one did not.
    */
-  async copyToDirectory(conv: string): Promise<void> {
+  directoryChanged(conv: string): void {
+    void this.#storage.put(DIRECTORY_BEHIND, conv);
+    const copy: Promise<void> = this.#copies
+      .then(() => this.#copyToDirectory(conv))
+      .then(
+        async () => {
+          if (this.#copies === copy) await this.#storage.delete(DIRECTORY_BEHIND);
+        },
+        (error) => log("store").error("the directory's rows of {conv} not updated (again at the object's next wake): {error}", { conv, error }),
+      );
+    this.#copies = copy;
+  }
+
+  /** Settles once every change so far was copied to the directory (or failed, logged). */
+  directorySettled(): Promise<void> {
+    return this.#copies;
+  }
+
+  /**
+   * The directory's rows of the conversation are made what they are here (roles, joins, removals,
+   * mutes, settings; not the positions nor last_seq, which only this object keeps). Idempotent:
+   * the whole set each time.
+   */
+  async #copyToDirectory(conv: string): Promise<void> {
     const [row] = await this.db.select().from(conversations).where(eq(conversations.id, conv));
     if (!row) return;
     const rows = await this.db.select().from(members).where(eq(members.convId, conv));

@@ -57,8 +57,6 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #store!: Store;
   /** under LOG_PLACEMENT=object: this object's log */
   #log: ObjectLog | undefined;
-  /** the copies of membership changes to the directory, in commit order (object placement) */
-  #directory: Promise<void> = Promise.resolve();
   /** what stands between the two users, if this is a direct conversation (its sends check it) */
   readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
@@ -100,11 +98,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       events: { publish },
       onIndexError: (error) => logger("search").warning("indexing failed: {error}", { error }),
       ...(log && {
-        onMembersChanged: (conv: string) => {
-          this.#directory = this.#directory.then(() =>
-            log.copyToDirectory(conv).catch((error) => logger("store").error("directory of {conv} not updated: {error}", { conv, error })),
-          );
-        },
+        onMembersChanged: (conv: string) => log.directoryChanged(conv),
       }),
     });
     this.#messages = services.messages;
@@ -125,7 +119,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #changing<T>(conv: string, run: () => Promise<T>) {
     return this.#about(conv, async () => {
       const result = await run();
-      await this.#directory;
+      await this.#log?.directorySettled();
       return result;
     });
   }
