@@ -4,16 +4,26 @@
 // asked for them. The sink sits beside the realtime fan-out (it gets the same committed events,
 // in commit order) and appends to the outbox off the commit path, one append after the other,
 // so a bot's events of one conversation are in the outbox in commit order.
+//
+// A process that dies between a commit and its append would lose those entries' events: so each
+// append also moves the bot's position in the conversation (same transaction), and catchUp()
+// (run on start, before live events) appends what the log holds past each position. Receipts are
+// not in the log and are not caught up.
 import type { BotEventBody, EventType } from "../schema/bots.ts";
 import type { Conversation } from "../schema/conversations.ts";
+import { MAX_PAGE_BYTES, type Message } from "../schema/messages.ts";
 import { outboxLimits, type BotPolicy } from "./bots.ts";
 import type { DomainEvent, EventSink } from "./events.ts";
 import type { Clock } from "./ports.ts";
-import type { BotOutbox, OutboxRow } from "./store/bot-outbox.ts";
+import type { BehindBot, BotOutbox, OutboxRow, Reached } from "./store/bot-outbox.ts";
+import type { MessageLog } from "./store/message-log.ts";
 import type { BotStore, BotTarget } from "./store/bots.ts";
 
 /** Users known to be bots or not (that never changes for an id); cleared when this full. */
 const MAX_KNOWN_USERS = 100_000;
+/** Catch-up: (bot, conversation) pairs looked up at once, and entries read per page. */
+const CATCH_UP_PAIRS = 100;
+const CATCH_UP_PAGE = 200;
 
 export interface BotEventSinkDeps {
   bots: BotStore;
@@ -25,13 +35,25 @@ export interface BotEventSinkDeps {
   onError(error: unknown): void;
 }
 
+/** What an event is for the bots among `users`; `seq` and `members` for an entry (positions). */
+interface Candidates {
+  users: readonly string[];
+  type: EventType;
+  body: BotEventBody;
+  seq?: number;
+  /** everyone in the conversation: every bot among them has this entry behind it now */
+  members?: readonly string[];
+}
+
+const entryEvent = (message: Message): BotEventBody => ({ type: "entry", ts: message.ts, conv: message.conv, entry: message });
+
 /** Who of an event's recipients may hear of it as a bot, and what it is. */
-function candidates(event: DomainEvent, now: number): { users: readonly string[]; type: EventType; body: BotEventBody } | null {
+function candidates(event: DomainEvent, now: number): Candidates | null {
   switch (event.type) {
     case "message": {
       const { message } = event;
       const users = event.members.filter((m) => m !== message.sender);
-      return { users, type: "entry", body: { type: "entry", ts: message.ts, conv: message.conv, entry: message } };
+      return { users, type: "entry", body: entryEvent(message), seq: message.seq, members: event.members };
     }
     case "receipt": {
       const { conv, user, kind, seq } = event;
@@ -58,8 +80,34 @@ export class BotEventSink implements EventSink {
   publish(event: DomainEvent): void {
     const found = candidates(event, this.deps.clock.now());
     // Known people only (the common case): nothing to do, not even a turn of the chain.
-    if (!found || found.users.every((u) => this.#isBot.get(u) === false)) return;
-    this.#enqueue(() => this.#append(found.users, found.type, found.body));
+    if (!found || (found.members ?? found.users).every((u) => this.#isBot.get(u) === false)) return;
+    this.#enqueue(() => this.#append(found));
+  }
+
+  /**
+   * Appends the entries each bot's position is behind (a crash between a commit and its append),
+   * oldest first, in every conversation or in `conv`. Run it before live events: it takes the
+   * chain's turn, so events published meanwhile follow it, and an entry both caught up and
+   * published is appended once (positions).
+   */
+  catchUp(log: MessageLog, conv?: string): Promise<void> {
+    this.#enqueue(async () => {
+      const behind = () => this.deps.outbox.behind(CATCH_UP_PAIRS, conv);
+      for (let pairs = await behind(); pairs.length > 0; pairs = await behind()) {
+        for (const pair of pairs) await this.#catchUpPair(log, pair);
+      }
+    });
+    return this.#chain;
+  }
+
+  async #catchUpPair(log: MessageLog, { botId, conv, after, to }: BehindBot): Promise<void> {
+    const page = await log.history(conv, { after, limit: CATCH_UP_PAGE, maxBytes: MAX_PAGE_BYTES, viewer: botId, readable: { from: 1, to } });
+    for (const message of page.items) {
+      if (message.seq > to) return;
+      await this.#append({ users: message.sender === botId ? [] : [botId], type: "entry", body: entryEvent(message), seq: message.seq, members: [botId] });
+    }
+    // Nothing more it may read up to `to`: its position moves there.
+    if (!page.hasMore) await this.deps.outbox.append([], this.deps.clock.now(), outboxLimits(this.deps.policy, this.deps.clock.now()), [{ botId, conv, seq: to }]);
   }
 
   /**
@@ -70,22 +118,22 @@ export class BotEventSink implements EventSink {
   async conversationCreated(conversation: Conversation, by: string): Promise<void> {
     const users = conversation.members.map((m) => m.userId).filter((u) => u !== by);
     const body: BotEventBody = { type: "conversation", ts: this.deps.clock.now(), conv: conversation.id, conversation };
-    await this.#append(users, "conversation", body).catch((error) => this.deps.onError(error));
+    await this.#append({ users, type: "conversation", body }).catch((error) => this.deps.onError(error));
   }
 
   #enqueue(step: () => Promise<void>): void {
     this.#chain = this.#chain.then(step).catch((error) => this.deps.onError(error));
   }
 
-  async #append(users: readonly string[], type: EventType, event: BotEventBody): Promise<void> {
+  async #append({ users, type, body, seq, members }: Candidates): Promise<void> {
+    const reached: Reached[] = seq === undefined ? [] : (await this.#botsAmong(members ?? users)).map((botId) => ({ botId, conv: body.conv, seq }));
     const bots = await this.#botsAmong(users);
-    if (bots.length === 0) return;
-    const targets = (await this.deps.bots.targets(bots)).filter((b) => b.events.includes(type));
-    if (targets.length === 0) return;
-    const rows: OutboxRow[] = targets.map((b) => ({ botId: b.id, convKey: event.conv, event }));
+    const targets = bots.length === 0 ? [] : (await this.deps.bots.targets(bots)).filter((b) => b.events.includes(type));
+    if (targets.length === 0 && reached.length === 0) return;
+    const rows: OutboxRow[] = targets.map((b) => ({ botId: b.id, convKey: body.conv, event: body, seq }));
     const now = this.deps.clock.now();
-    await this.deps.outbox.append(rows, now, outboxLimits(this.deps.policy, now));
-    await this.deps.onAppended?.(targets);
+    await this.deps.outbox.append(rows, now, outboxLimits(this.deps.policy, now), reached);
+    if (targets.length > 0) await this.deps.onAppended?.(targets);
   }
 
   async #botsAmong(users: readonly string[]): Promise<string[]> {

@@ -252,6 +252,19 @@ export const botUpdates = sqliteTable(
   (t) => [index("bot_updates_bot").on(t.botId, t.id), index("bot_updates_conv").on(t.botId, t.convKey, t.state, t.id)],
 );
 
+// How far each bot's outbox has come in each of its conversations: the last entry whose event
+// was appended for the bot (or was not for it), written in the same transaction as the append.
+// After a crash between a commit and the append, the sink catches up from here on start.
+export const botPositions = sqliteTable(
+  "bot_positions",
+  {
+    botId: text("bot_id").notNull(),
+    convId: text("conv_id").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.convId] })],
+);
+
 // Telegram's integer ids for Parley's string ids (users and conversations), allocated on first use.
 export const tgAliases = sqliteTable("tg_aliases", {
   alias: integer("alias").primaryKey({ autoIncrement: true }),
@@ -274,5 +287,6 @@ export const schema = {
   uploads,
   bots,
   botUpdates,
+  botPositions,
   tgAliases,
 };

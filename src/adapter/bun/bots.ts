@@ -1,6 +1,7 @@
 // Bots on a Bun node: the event sink beside the hub (same events, in commit order), long polls
 // woken by it, and webhook deliveries run in this process off the commit path. The outbox is in
-// the database, so a restart (kill -9 included) resumes every pending delivery.
+// the database, so a restart (kill -9 included) resumes every pending delivery, and the events of
+// entries committed just before a crash are caught up from the log (bot-events.ts).
 import { lookup } from "node:dns/promises";
 import type { Config } from "../../config.ts";
 import { BotEventSink } from "../../core/bot-events.ts";
@@ -72,10 +73,13 @@ export function bunBots(config: Config, store: Store, metrics: Metrics) {
         sink.publish(event);
       },
     }),
-    /** deliveries pending from before a restart start now */
+    /**
+     * Events of entries committed before a crash but never appended are appended first (before
+     * the live ones, which queue behind); then deliveries pending from before the restart start.
+     */
     start(built: Services) {
       services = built;
-      void deliveries.run();
+      void sink.catchUp(store.messageLog).then(() => deliveries.run());
     },
     stop() {
       clearInterval(sweep);

@@ -84,8 +84,15 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     this.#store = store;
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
     const bots = workersBotSink(this.env, rt);
+    let botsCaughtUp = false;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
+      // An earlier life of this object may have committed entries whose bot events it never
+      // appended (evicted between the two): the first commit of this life catches them up first.
+      if (!botsCaughtUp && event.type === "message") {
+        botsCaughtUp = true;
+        void bots.catchUp(store.messageLog, event.message.conv);
+      }
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
     };

@@ -14,6 +14,7 @@ import m0004 from "../../../drizzle/0004_contacts.sql";
 import m0005 from "../../../drizzle/0005_uploads.sql";
 import m0006 from "../../../drizzle/0006_entry_uploads.sql";
 import m0007 from "../../../drizzle/0007_bots.sql";
+import m0008 from "../../../drizzle/0008_bot_positions.sql";
 import logJournal from "../../../drizzle/log/meta/_journal.json";
 import log0000 from "../../../drizzle/log/0000_log.sql";
 import log0001 from "../../../drizzle/log/0001_search.sql";
@@ -31,6 +32,7 @@ const files: Record<string, string> = {
   "0005_uploads": m0005,
   "0006_entry_uploads": m0006,
   "0007_bots": m0007,
+  "0008_bot_positions": m0008,
 };
 
 // The same for drizzle/log/ (drizzle.log.config.ts).

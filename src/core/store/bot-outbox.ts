@@ -9,6 +9,25 @@ export interface OutboxRow {
   /** the conversation, "" for none: webhook deliveries are in order per (bot, convKey) */
   convKey: string;
   event: BotEventBody;
+  /** an entry's seq: the row is left out when the bot's position in convKey already reached it */
+  seq?: number;
+}
+
+/** An entry's event reached a bot's outbox, or was not for it: the bot's position in `conv`. */
+export interface Reached {
+  botId: string;
+  conv: string;
+  seq: number;
+}
+
+/** A bot whose position in a conversation is behind the conversation's log (see catch-up in bot-events.ts). */
+export interface BehindBot {
+  botId: string;
+  conv: string;
+  /** its position: the entries after it have not reached its outbox */
+  after: number;
+  /** the last entry it may read there (its removal, or the log's end) */
+  to: number;
 }
 
 /** A webhook delivery that is due: the first pending event of its conversation. */
@@ -31,8 +50,14 @@ export interface OutboxLimits {
 }
 
 export interface BotOutbox {
-  /** Appends in order (one transaction) and drops what the limits say, for the bots concerned. */
-  append(rows: OutboxRow[], now: number, limits: OutboxLimits): Promise<void>;
+  /**
+   * Appends in order and moves the positions in `reached` forward (one transaction), leaving out
+   * rows of entries the bot's position already passed; drops what the limits say, for the bots
+   * concerned.
+   */
+  append(rows: OutboxRow[], now: number, limits: OutboxLimits, reached?: Reached[]): Promise<void>;
+  /** Bots (not deleted) whose position in a conversation they are or were in (or in `conv`) is behind its log; at most `limit`. */
+  behind(limit: number, conv?: string): Promise<BehindBot[]>;
   /** Pending events with id >= offset, oldest first, appended after `since`. */
   pending(botId: string, offset: number, limit: number, since: number): Promise<BotEvent[]>;
   /** Confirms (drops) the bot's pending events below `offset`. */

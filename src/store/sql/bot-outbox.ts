@@ -1,9 +1,9 @@
 // The bots' outbox on drizzle: appended in order (AUTOINCREMENT ids never go back), read by long
 // polls, delivered head-of-line per (bot, conversation) to webhooks.
 import { and, asc, count, eq, getTableColumns, gte, lt, or, sql, type SQL } from "drizzle-orm";
-import type { BotOutbox, DueDelivery, OutboxLimits, OutboxRow } from "../../core/store/bot-outbox.ts";
+import type { BehindBot, BotOutbox, DueDelivery, OutboxLimits, OutboxRow, Reached } from "../../core/store/bot-outbox.ts";
 import type { BotEvent, BotEventBody } from "../../schema/bots.ts";
-import { botUpdates, bots } from "../schema.ts";
+import { botPositions, botUpdates, bots, conversations, members, users } from "../schema.ts";
 import { batchOf, chunks, type SqlDb } from "./db.ts";
 
 const eventOf = (id: number, payload: string): BotEvent => ({ id, ...(JSON.parse(payload) as BotEventBody) });
@@ -18,12 +18,48 @@ export class SqlBotOutbox implements BotOutbox {
     private readonly maxParams: number,
   ) {}
 
-  async append(rows: OutboxRow[], now: number, limits: OutboxLimits): Promise<void> {
-    if (rows.length === 0) return;
-    const values = rows.map((r) => ({ botId: r.botId, convKey: r.convKey, payload: JSON.stringify(r.event), createdAt: now, nextAttemptAt: now }));
-    const inserts = chunks(values, Math.floor(this.maxParams / 5)).map((part) => this.db.insert(botUpdates).values(part));
+  async append(rows: OutboxRow[], now: number, limits: OutboxLimits, reached: Reached[] = []): Promise<void> {
+    if (rows.length === 0 && reached.length === 0) return;
+    const plain = rows.filter((r) => r.seq === undefined).map((r) => this.#values(r, now));
+    const inserts = chunks(plain, Math.floor(this.maxParams / 5)).map((part) => this.db.insert(botUpdates).values(part));
+    // An entry's row only while the bot's position is before it: a catch-up and the live event
+    // of the same entry append it once.
+    const entries = rows
+      .filter((r) => r.seq !== undefined)
+      .map((r) => {
+        const v = this.#values(r, now);
+        return this.db.run(sql`INSERT INTO ${botUpdates} (bot_id, conv_key, payload, created_at, next_attempt_at)
+          SELECT ${v.botId}, ${v.convKey}, ${v.payload}, ${now}, ${now}
+          WHERE NOT EXISTS (SELECT 1 FROM ${botPositions} WHERE bot_id = ${v.botId} AND conv_id = ${v.convKey} AND seq >= ${r.seq})`);
+      });
+    const positions = chunks(reached, Math.floor(this.maxParams / 3)).map((part) =>
+      this.db
+        .insert(botPositions)
+        .values(part.map((r) => ({ botId: r.botId, convId: r.conv, seq: r.seq })))
+        .onConflictDoUpdate({ target: [botPositions.botId, botPositions.convId], set: { seq: sql`max(${botPositions.seq}, excluded.seq)` } }),
+    );
     const trims = [...new Set(rows.map((r) => r.botId))].flatMap((botId) => this.#trim(botId, limits));
-    await this.db.batch(batchOf([...inserts, ...trims]));
+    await this.db.batch(batchOf([...inserts, ...entries, ...positions, ...trims]));
+  }
+
+  #values(r: OutboxRow, now: number) {
+    return { botId: r.botId, convKey: r.convKey, payload: JSON.stringify(r.event), createdAt: now, nextAttemptAt: now };
+  }
+
+  async behind(limit: number, conv?: string): Promise<BehindBot[]> {
+    // A bot added by the entry at joinedSeq hears of that entry too; one there from the start, of everything.
+    const after = sql<number>`coalesce(${botPositions.seq}, max(${members.joinedSeq} - 1, 0))`;
+    const to = sql<number>`coalesce(${members.removedSeq}, ${conversations.lastSeq})`;
+    const rows = await this.db
+      .select({ botId: members.userId, conv: members.convId, after, to })
+      .from(members)
+      .innerJoin(users, and(eq(users.id, members.userId), eq(users.bot, true)))
+      .innerJoin(bots, eq(bots.id, members.userId))
+      .innerJoin(conversations, eq(conversations.id, members.convId))
+      .leftJoin(botPositions, and(eq(botPositions.botId, members.userId), eq(botPositions.convId, members.convId)))
+      .where(and(sql`${after} < ${to}`, conv === undefined ? undefined : eq(members.convId, conv)))
+      .limit(limit);
+    return rows.map((r) => ({ botId: r.botId, conv: r.conv, after: Number(r.after), to: Number(r.to) }));
   }
 
   /** What the limits drop of one bot: the oldest pending events beyond the cap, and expired ones. */

@@ -4,7 +4,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { BotRecord, BotStore, BotTarget, Webhook } from "../../core/store/bots.ts";
 import type { UserRecord } from "../../core/store/users.ts";
 import type { EventType, Scope } from "../../schema/bots.ts";
-import { botUpdates, bots, tgAliases, users } from "../schema.ts";
+import { botPositions, botUpdates, bots, tgAliases, users } from "../schema.ts";
 import { chunks, type SqlDb } from "./db.ts";
 
 type Row = typeof bots.$inferSelect & { username: string; displayName: string; ownerId: string | null };
@@ -66,7 +66,7 @@ export class SqlBotStore implements BotStore {
   }
 
   async deleteBot(id: string): Promise<void> {
-    await this.db.batch([this.db.delete(bots).where(eq(bots.id, id)), this.db.delete(botUpdates).where(eq(botUpdates.botId, id))]);
+    await this.db.batch([this.db.delete(bots).where(eq(bots.id, id)), this.db.delete(botUpdates).where(eq(botUpdates.botId, id)), this.db.delete(botPositions).where(eq(botPositions.botId, id))]);
   }
 
   async setWebhook(id: string, webhook: Webhook | null, events?: EventType[]): Promise<void> {
