@@ -17,7 +17,7 @@ export async function mapLimit<T>(n: number, limit: number, fn: (i: number) => P
   return out;
 }
 
-async function postJson(url: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+export async function postJson(url: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await fetch(url, {

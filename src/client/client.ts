@@ -65,6 +65,8 @@ export interface ParleyEvents {
   conversation: ServerFrameOf<"conversation">["conversation"];
   /** a friend request, friendship or block changed (to both users' devices; blocks to the blocker's only) */
   contact: Omit<ServerFrameOf<"contact">, "t">;
+  /** this user's own settings or counters of a conversation changed (another device, a read); offline: read the list again */
+  settings: Omit<ServerFrameOf<"settings">, "t">;
   connected: { user: string; heartbeatMs: number; reconnected: boolean };
   disconnected: { code: number; reason: string; willReconnect: boolean; wasConnected: boolean };
   /** unauthorized/kicked stops, refused sends of restored entries, server errors without a request */
@@ -314,7 +316,8 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       case "receipt":
       case "typing":
       case "presence":
-      case "contact": {
+      case "contact":
+      case "settings": {
         const { t, ...event } = frame;
         return this.emit(t, event as never);
       }

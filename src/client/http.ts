@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Contact, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
 import type { Bot, BotEvent, CreateBotRequest, EventType, WebhookInfo } from "../schema/bots.ts";
+import type { ConversationSettings, ListQuery, SettingsChange, SettingsRequest, UnreadTotals } from "../schema/conversation-list.ts";
 import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { ConversationChanges, SendBody } from "../schema/entries.ts";
 import type { Message, MessagePage } from "../schema/messages.ts";
@@ -20,6 +21,8 @@ export type HistoryRange = { after?: number; before?: number; limit?: number };
 export type PageRange = { limit?: number; cursor?: string };
 export type SearchFilters = { conv?: string; from?: string; after?: number; before?: number; limit?: number; cursor?: string };
 export type CreateBotInput = z.input<typeof CreateBotRequest>;
+/** Which conversations a list shows (absent: no filter; hidden ones only with `hidden: true`). */
+export type ListFilter = Partial<ListQuery>;
 
 /** How the HTTP client authenticates: the current access token, and a renewed one after a 401. */
 export interface HttpAuth {
@@ -73,8 +76,9 @@ export class ParleyHttp {
 
   // Conversations.
   createConversation = (input: CreateConversationRequest) => this.#call<Conversation>("POST", "/v1/conversations", input);
-  conversations = async (): Promise<ConversationSummary[]> =>
-    (await this.#call<{ items: ConversationSummary[] }>("GET", "/v1/conversations")).items;
+  /** The caller's conversations, pinned first, then by latest activity. */
+  conversations = async (filter: ListFilter = {}): Promise<ConversationSummary[]> =>
+    (await this.#call<{ items: ConversationSummary[] }>("GET", `/v1/conversations${query(flags(filter))}`)).items;
   conversation = (id: string) => this.#call<Conversation>("GET", `/v1/conversations/${enc(id)}`);
   receipts = (id: string) => this.#call<ReceiptState>("GET", `/v1/conversations/${enc(id)}/receipts`);
 
@@ -105,6 +109,17 @@ export class ParleyHttp {
   dissolve = (conv: string) => this.#call<Message>("DELETE", `/v1/conversations/${enc(conv)}`);
   markRead = (conv: string, seq: number) =>
     this.#call<{ readSeq: number; unread: number }>("POST", `/v1/conversations/${enc(conv)}/read`, { seq });
+
+  // The caller's own list: settings, clearing, hiding, unread totals (nobody else sees any of it).
+  conversationSettings = (conv: string) => this.#call<ConversationSettings>("GET", `/v1/conversations/${enc(conv)}/settings`);
+  updateSettings = (conv: string, changes: SettingsRequest) =>
+    this.#call<ConversationSettings>("PATCH", `/v1/conversations/${enc(conv)}/settings`, changes);
+  /** History up to `seq` (at most the last seq) is gone for the caller. */
+  clearHistory = (conv: string, seq: number) => this.#call<ConversationSettings>("POST", `/v1/conversations/${enc(conv)}/clear`, { seq });
+  /** One entry is gone for the caller. */
+  hideEntry = (conv: string, seq: number) => this.#call<SettingsChange>("POST", `/v1/conversations/${enc(conv)}/messages/${seq}/hide`);
+  /** Unread entries and conversations with any, muted, archived and hidden ones left out. */
+  unread = () => this.#call<UnreadTotals>("GET", "/v1/unread");
 
   // Search: entries the caller may read, newest first; `cursor` is the previous page's nextCursor.
   search = (q: string, filters: SearchFilters = {}) => this.#call<SearchPage>("GET", `/v1/search${query({ q, ...filters })}`);
@@ -205,6 +220,8 @@ function query(params: Record<string, string | number | undefined>): string {
   const text = qs.toString();
   return text ? `?${text}` : "";
 }
+
+const flags = (filter: ListFilter) => Object.fromEntries(Object.entries(filter).map(([key, on]) => [key, on === undefined ? undefined : String(on)]));
 
 function safeJson(text: string): unknown {
   try {

@@ -3,7 +3,7 @@
 export { ParleyClient } from "./client.ts";
 export type { ConnectionState, ParleyClientOptions, ParleyEvents, SendResult } from "./client.ts";
 export { ParleyHttp } from "./http.ts";
-export type { FetchLike, HistoryRange, HttpAuth, LoginInput, PageRange, RegisterInput, SearchFilters } from "./http.ts";
+export type { FetchLike, HistoryRange, HttpAuth, ListFilter, LoginInput, PageRange, RegisterInput, SearchFilters } from "./http.ts";
 export { ParleyError } from "./errors.ts";
 export { MemoryStorage, WebStorage } from "./storage.ts";
 export type { ClientStorage, PendingSend } from "./storage.ts";
@@ -15,6 +15,7 @@ export type { WebSocketLike } from "./socket.ts";
 // The wire shapes, defined once in src/schema.
 export type { AuthResponse, User } from "../schema/accounts.ts";
 export type { Contact, ContactChange, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
+export type { ConversationSettings, SettingsChange, SettingsRequest, UnreadTotals } from "../schema/conversation-list.ts";
 export type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 export type { ConversationChanges, EntryBody, SendBody } from "../schema/entries.ts";
 export type { Message, MessagePage } from "../schema/messages.ts";

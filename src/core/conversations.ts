@@ -1,5 +1,5 @@
-// Conversations: direct (one per pair) and group (owner/admin/member), listing, lookup.
-import type { Conversation, ConversationSummary, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
+// Conversations: direct (one per pair) and group (owner/admin/member), lookup (each user's list: conversation-list.ts).
+import type { Conversation, CreateConversationRequest, ReceiptState } from "../schema/conversations.ts";
 import type { Contacts } from "./contacts.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireReader } from "./permissions.ts";
@@ -61,10 +61,6 @@ export class Conversations {
   async #created(result: { conversation: Conversation; created: boolean }, by: string) {
     if (result.created) await this.deps.onCreated?.(result.conversation, by);
     return result;
-  }
-
-  list(userId: string): Promise<ConversationSummary[]> {
-    return this.deps.conversations.listConversations(userId);
   }
 
   /** The conversation as it stands, to its members and former members (404 to anyone else). */

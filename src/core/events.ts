@@ -2,6 +2,7 @@
 // process, or the Durable Objects on Workers) turns these into frames for connected devices.
 import type { Conversation } from "../schema/conversations.ts";
 import type { ContactChange } from "../schema/contacts.ts";
+import type { SettingsChange } from "../schema/conversation-list.ts";
 import type { Message } from "../schema/messages.ts";
 
 export type DomainEvent =
@@ -10,7 +11,9 @@ export type DomainEvent =
   | { type: "joined"; conv: string; users: readonly string[]; conversation: Conversation; from: number }
   | { type: "receipt"; conv: string; user: string; kind: "delivered" | "read"; seq: number; members: readonly string[]; sourceConnection?: string }
   | { type: "typing"; conv: string; user: string; members: readonly string[]; sourceConnection?: string }
-  | { type: "contact"; change: ContactChange; users: readonly string[]; sourceConnection?: string };
+  | { type: "contact"; change: ContactChange; users: readonly string[]; sourceConnection?: string }
+  /** the user's own list entry of a conversation changed (conversation-list.ts): its devices only */
+  | { type: "settings"; user: string; settings: SettingsChange; sourceConnection?: string };
 
 // `sourceConnection` is the connection that caused the event: it gets an ack (or nothing), not the echo.
 

@@ -6,6 +6,7 @@ import { MAX_PAGE_BYTES, type Message, type MessagePage } from "../schema/messag
 import type { Contacts } from "./contacts.ts";
 import { isInlineImage } from "./upload-content.ts";
 import type { Uploads } from "./uploads.ts";
+import type { ConversationList } from "./conversation-list.ts";
 import type { Conversations } from "./conversations.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import type { EventSink } from "./events.ts";
@@ -56,6 +57,8 @@ export interface MessagesDeps {
   /** what file and image bodies refer to (absent: uploads are off) */
   uploads?: Pick<Uploads, "describe">;
   writer: LogWriter;
+  /** told after a read, for the reader's other devices' badges */
+  list: Pick<ConversationList, "readChanged">;
   events: EventSink;
   clock: Clock;
   windows: EntryWindows;
@@ -131,6 +134,7 @@ export class Messages implements MessageService {
     requireReader(roster, userId);
     const result = await this.deps.receipts.markRead(convId, userId, seq);
     this.deps.events.publish({ type: "receipt", conv: convId, user: userId, kind: "read", seq: result.readSeq, members: memberIds(roster!), sourceConnection });
+    await this.deps.list.readChanged(userId, convId, sourceConnection);
     return result;
   }
 

@@ -20,6 +20,12 @@ const REQUIRED: Record<string, Scope> = {
   "GET /v1/conversations/:id/receipts": read,
   "GET /v1/conversations/:id/messages": read,
   "POST /v1/conversations/:id/read": read,
+  // the caller's own list (its settings are nobody else's)
+  "GET /v1/unread": read,
+  "GET /v1/conversations/:id/settings": read,
+  "PATCH /v1/conversations/:id/settings": read,
+  "POST /v1/conversations/:id/clear": read,
+  "POST /v1/conversations/:id/messages/:seq/hide": read,
   "GET /v1/updates": read,
   "GET /v1/search": read,
   "GET /v1/uploads/:id": read,

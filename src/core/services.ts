@@ -3,6 +3,7 @@ import { Accounts } from "./accounts.ts";
 import { Contacts, defaultContactRules, type ContactRules } from "./contacts.ts";
 import type { BotEventSink } from "./bot-events.ts";
 import { Bots, defaultBotPolicy, type BotPolicy } from "./bots.ts";
+import { ConversationList } from "./conversation-list.ts";
 import { Conversations } from "./conversations.ts";
 import { DirectPeers } from "./direct-peers.ts";
 import type { EventSink } from "./events.ts";
@@ -72,6 +73,8 @@ export interface ServiceDeps {
 export interface Services {
   accounts: Accounts;
   conversations: Conversations;
+  /** each user's own list: settings, clearing, hiding, unread counts */
+  list: ConversationList;
   messages: MessageService;
   groups: GroupService;
   search: Search;
@@ -138,9 +141,10 @@ export function createServices(deps: ServiceDeps): Services {
   const windows = deps.windows ?? defaultWindows;
   // Who may download an upload besides its uploader: whoever may read an entry that refers to it.
   const uploads = deps.uploads && new Uploads({ ...deps.uploads, store: store.uploads, clock, canRead: (userId, upload) => conversations.readsUpload(userId, upload.id) });
-  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, uploads, writer, events, clock, windows });
+  const list = new ConversationList({ store: store.conversationList, roster: (convId) => conversations.roster(convId), events, clock });
+  const messages = new Messages({ messageLog: store.messageLog, receipts: store.receipts, conversations, contacts, uploads, writer, list, events, clock, windows });
   const groups = new Groups({ conversations, users: store.users, writer, clock });
   const presence = deps.presence && new PresenceQueries({ store, presence: deps.presence });
   const telegram = new TelegramView({ bots: store.bots, users: store.users, conversations: store.conversations, messageLog: store.messageLog });
-  return { accounts, conversations, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads, bots, updates, telegram };
+  return { accounts, conversations, list, messages, groups, contacts, search: new Search(store.search), indexer, presence, uploads, bots, updates, telegram };
 }

@@ -19,6 +19,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { contactRoutes } from "./routes/contacts.ts";
 import { botRoutes } from "./routes/bots.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
+import { conversationListRoutes } from "./routes/conversation-list.ts";
 import { entryRoutes } from "./routes/entries.ts";
 import { groupRoutes } from "./routes/groups.ts";
 import { searchRoutes } from "./routes/search.ts";
@@ -188,6 +189,7 @@ export function createApp(options: AppOptions) {
   if (options.websocket) app.get("/v1/ws", allowedOriginsOnly(options.allowedOrigins), options.websocket);
   app.route("/", accountRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", conversationListRoutes);
   app.route("/", entryRoutes);
   app.route("/", groupRoutes);
   app.route("/", searchRoutes);

@@ -23,7 +23,7 @@ export interface RealtimeBackend {
   positions?(userId: string): Promise<Record<string, number>>;
 }
 
-export const servicesBackend = ({ accounts, conversations, messages }: Services, opts: { multiNode: boolean }): RealtimeBackend => ({
+export const servicesBackend = ({ accounts, conversations, messages, list }: Services, opts: { multiNode: boolean }): RealtimeBackend => ({
   authenticate: (token) => accounts.authenticate(token),
   send: (userId, conv, input, sourceConnection) => messages.send(userId, conv, input, sourceConnection),
   history: (userId, conv, range) => messages.history(userId, conv, range),
@@ -33,6 +33,6 @@ export const servicesBackend = ({ accounts, conversations, messages }: Services,
   typing: (userId, conv) => messages.typing(userId, conv),
   // One node publishes in commit order; several relay to each other with delays.
   positions: opts.multiNode
-    ? async (userId) => Object.fromEntries((await conversations.list(userId)).map((c) => [c.id, c.lastSeq]))
+    ? (userId) => list.positions(userId)
     : undefined,
 });

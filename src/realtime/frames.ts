@@ -50,6 +50,8 @@ export function routeEvent(event: DomainEvent): RoutedEvent {
       };
     case "contact":
       return { kind: "notify", text: encodeFrame({ t: "contact", ...event.change }), to: event.users, except: event.sourceConnection };
+    case "settings":
+      return { kind: "notify", text: encodeFrame({ t: "settings", ...event.settings }), to: [event.user], except: event.sourceConnection };
     default:
       return event satisfies never;
   }

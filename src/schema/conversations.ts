@@ -45,7 +45,14 @@ export const ConversationSummary = z
     lastSeq: z.number().int(),
     readSeq: z.number().int(),
     unread: z.number().int(),
-    lastMessage: Message.nullable(),
+    lastMessage: Message.nullable().meta({ description: "null when there is none, or it is cleared or hidden for the caller" }),
+    // the caller's own settings and counters (docs/protocol.md "The conversation list, per user")
+    pinned: z.boolean(),
+    mutedUntil: z.number().int().nullable(),
+    archived: z.boolean(),
+    hidden: z.boolean(),
+    clearedSeq: z.number().int(),
+    mentions: z.number().int(),
   })
   .meta({ id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;

@@ -2,6 +2,7 @@
 // client SDK. Every frame is one JSON text message with a `t`.
 import { z } from "zod";
 import { ContactChange } from "./contacts.ts";
+import { SettingsChange } from "./conversation-list.ts";
 import { ErrorCode as ErrorCodeSchema } from "./errors.ts";
 import { PresenceItem } from "./presence.ts";
 import { Conversation } from "./conversations.ts";
@@ -89,6 +90,8 @@ export const ServerFrame = z.discriminatedUnion("t", [
   /** the user was added to a conversation: its log follows on this socket */
   z.object({ t: z.literal("conversation"), conversation: Conversation }),
   ContactChange.extend({ t: z.literal("contact") }),
+  /** the user's own settings or counters of a conversation changed (on another device, or by a read) */
+  SettingsChange.extend({ t: z.literal("settings") }),
   z.object({ t: z.literal("pong"), rid: RidOut }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -271,6 +271,40 @@ export const tgAliases = sqliteTable("tg_aliases", {
   ref: text("ref").notNull().unique(),
 });
 
+// ---- each user's conversation list (src/store/sql/conversation-list.ts) --------------------------
+
+// A member's own view of one conversation: its settings, what it cleared, and the unread and
+// mention counters, kept as entries commit (in the append's transaction) so that listing never
+// counts. A row appears with the conversation's first entry (or the member's join).
+export const conversationLists = sqliteTable(
+  "conversation_lists",
+  {
+    userId: text("user_id").notNull(),
+    convId: text("conv_id").notNull(),
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    mutedUntil: integer("muted_until"),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    clearedSeq: integer("cleared_seq").notNull().default(0),
+    /** the counters count entries after this seq: the furthest of the read marker, the clear and the join */
+    countedFrom: integer("counted_from").notNull().default(0),
+    unread: integer("unread").notNull().default(0),
+    mentions: integer("mentions").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.convId] })],
+);
+
+// Entries a user hid (POST …/messages/:seq/hide), above what it cleared; capped per conversation.
+export const hiddenEntries = sqliteTable(
+  "hidden_entries",
+  {
+    userId: text("user_id").notNull(),
+    convId: text("conv_id").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.convId, t.seq] })],
+);
+
 export const schema = {
   users,
   logins,
@@ -289,4 +323,6 @@ export const schema = {
   botUpdates,
   botPositions,
   tgAliases,
+  conversationLists,
+  hiddenEntries,
 };

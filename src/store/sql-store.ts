@@ -6,6 +6,7 @@ import { SqlContactStore } from "./sql/contacts.ts";
 import { SqlBotOutbox } from "./sql/bot-outbox.ts";
 import { SqlBotStore } from "./sql/bots.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
+import { SqlConversationListStore } from "./sql/conversation-list.ts";
 import { SqlLoginStore } from "./sql/logins.ts";
 import { SqlMessageLog } from "./sql/message-log.ts";
 import { SqlReceiptStore } from "./sql/receipts.ts";
@@ -24,6 +25,7 @@ export function sqlStore(db: SqlDb, options: SqlStoreOptions = {}): Store {
     users: new SqlUserStore(db, maxParams),
     logins: new SqlLoginStore(db),
     conversations: new SqlConversationStore(db, maxParams),
+    conversationList: new SqlConversationListStore(db),
     messageLog: new SqlMessageLog(db),
     receipts: new SqlReceiptStore(db),
     search: new SqlSearchStore(db),

@@ -162,7 +162,10 @@ for (const kind of targetKinds()) {
         let list = (await me!.api.get("/v1/conversations")).body.items;
         expect(list.map((c: { id: string }) => c.id)).toEqual([team, withCarol, withBob]);
         for (const c of list) {
-          expect(Object.keys(c).sort()).toEqual(["id", "kind", "lastMessage", "lastSeq", "readSeq", "title", "unread"]);
+          expect(Object.keys(c).sort()).toEqual([
+            ...["archived", "clearedSeq", "hidden", "id", "kind", "lastMessage", "lastSeq"],
+            ...["mentions", "mutedUntil", "pinned", "readSeq", "title", "unread"],
+          ]);
           expect(c).toMatchObject({ lastSeq: 0, readSeq: 0, unread: 0, lastMessage: null });
         }
         expect(list[0]).toMatchObject({ kind: "group", title: "team" });

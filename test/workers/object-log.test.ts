@@ -3,6 +3,7 @@
 //   gapless seqs, one entry per clientId, both answers of a clientId the same entry;
 // - no write to the shared D1 database while messages are sent and read: the row count of every
 //   table is the same before and after (read from wrangler's local D1 file);
+// - a send to an id no conversation has leaves no log tables in that id's object;
 // - wrangler restarted on the same directory: history, read positions and unread are there;
 // - restarted with one more log migration (LOG_TEST_MIGRATION=1): the objects migrate when they
 //   wake, the old entries are there, and the new column is filled for old and new entries.
@@ -78,6 +79,9 @@ describe("Workers, the log in each conversation's object", () => {
     const socketsOf = await Promise.all(users.map((u, i) => sockets.hello(w!.url, u.accessToken, { device: `d${i}` })));
     // the object has met its conversation (and the sockets their user objects) before counting
     await Promise.all(users.map((u) => api(u).get(`/v1/conversations/${conv}/messages`)));
+    // a send to an id no conversation has: 404, and its object stores nothing (below)
+    const nowhere = await api(users[0]!).post(`/v1/conversations/${crypto.randomUUID()}/messages`, { clientId: "x", body: { type: "text", text: "?" } });
+    expect(nowhere.status).toBe(404);
     const d1Before = d1RowCounts();
 
     const sends = users.flatMap((u, i) =>
@@ -140,15 +144,19 @@ describe("Workers, the log in each conversation's object", () => {
     const res = await api(users[2]!).post(`/v1/conversations/${conv}/messages`, { clientId: "after-migration", body: { type: "text", text: "new" } });
     expect(res.status).toBe(201);
     expect(res.body.seq).toBe(log.length + 1);
-    // the object's own file: the column is there, filled for every entry (its default)
-    const notes = sqliteFiles("do/parley-ConversationObject").flatMap((file) => {
+    // the objects' own files: one holds a log (the object of the id no conversation has, none),
+    // and there the column is, filled for every entry (its default)
+    const logs = sqliteFiles("do/parley-ConversationObject").flatMap((file) => {
       const db = new Database(file, { readonly: true });
       try {
-        return db.query("SELECT seq, test_note FROM messages ORDER BY seq").all() as { seq: number; test_note: string }[];
+        const tables = db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'").all();
+        return tables.length === 0 ? [] : [db.query("SELECT seq, test_note FROM messages ORDER BY seq").all() as { seq: number; test_note: string }[]];
       } finally {
         db.close();
       }
     });
+    expect(logs).toHaveLength(1);
+    const notes = logs[0]!;
     expect(notes).toHaveLength(log.length + 1);
     expect(new Set(notes.map((n) => n.test_note))).toEqual(new Set(["added by migration N+1"]));
   }, 60_000);

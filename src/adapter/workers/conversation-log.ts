@@ -26,6 +26,7 @@ import { SqlConversationStore } from "../../store/sql/conversations.ts";
 import { SqlMessageLog } from "../../store/sql/message-log.ts";
 import { SqlReceiptStore } from "../../store/sql/receipts.ts";
 import { SqlSearchStore } from "../../store/sql/search.ts";
+import { SqlConversationListStore } from "../../store/sql/conversation-list.ts";
 import type { ConversationSummary } from "../../schema/conversations.ts";
 import { sha256Hex } from "../../core/random.ts";
 import { logMigrations, migrate, type Migration } from "./migrations.ts";
@@ -47,22 +48,38 @@ export class ObjectLog {
   readonly #directory: { store: Store; db: SqlDb };
   readonly #adopted = new Map<string, Promise<void>>();
   readonly #storage: DurableObjectStorage;
+  readonly #migrations: Migration[];
+  /** whether its storage has the log's tables: only once it met a conversation of the directory */
+  #holdsLog = false;
   /** the copies to the directory, one after the other in commit order */
   #copies: Promise<void> = Promise.resolve();
 
   /**
-   * Call inside `blockConcurrencyWhile` (ObjectLog.open): the object serves nothing before its
-   * storage is on the newest schema. `extra`: migrations after the bundled ones (tests).
+   * Call inside `blockConcurrencyWhile`: an object that holds a log serves nothing before its
+   * storage is on the newest schema. A new one creates its tables only when it first meets a
+   * conversation that the directory has (adopt), so a call naming an id no conversation has
+   * leaves nothing stored. `extra`: migrations after the bundled ones (tests).
    */
   static async open(storage: DurableObjectStorage, directory: { store: Store; db: SqlDb }, extra: Migration[] = []): Promise<ObjectLog> {
-    const log = new ObjectLog(storage, directory);
-    await migrate(log.db, await logMigrations(extra));
+    const log = new ObjectLog(storage, directory, await logMigrations(extra));
+    const migrated = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").toArray();
+    if (migrated.length > 0) await log.#migrate();
     return log;
   }
 
-  private constructor(storage: DurableObjectStorage, directory: { store: Store; db: SqlDb }) {
+  get holdsLog(): boolean {
+    return this.#holdsLog;
+  }
+
+  async #migrate(): Promise<void> {
+    await migrate(this.db, this.#migrations);
+    this.#holdsLog = true;
+  }
+
+  private constructor(storage: DurableObjectStorage, directory: { store: Store; db: SqlDb }, migrations: Migration[]) {
     this.db = objectSqlDb(storage);
     this.#storage = storage;
+    this.#migrations = migrations;
     this.#directory = directory;
     const here = new SqlConversationStore(this.db, OBJECT_MAX_PARAMS);
     const there = directory.store.conversations;
@@ -73,9 +90,9 @@ export class ObjectLog {
       createGroup: (...args) => there.createGroup(...args),
       memberOf: (...args) => there.memberOf(...args),
       contactIds: (...args) => there.contactIds(...args),
-      listConversations: (userId) => here.listConversations(userId),
-      conversation: (id) => here.conversation(id),
-      roster: (id) => here.roster(id),
+      // nothing here yet: no conversation of the directory named this object
+      conversation: async (id) => (this.#holdsLog ? here.conversation(id) : null),
+      roster: async (id) => (this.#holdsLog ? here.roster(id) : null),
     };
     this.store = {
       ...directory.store,
@@ -83,6 +100,8 @@ export class ObjectLog {
       messageLog: new SqlMessageLog(this.db),
       receipts: new SqlReceiptStore(this.db),
       search: new SqlSearchStore(this.db),
+      // the members' counters, moved by the appends and reads here (settings stay the directory's: README)
+      conversationList: new SqlConversationListStore(this.db),
     };
   }
 
@@ -102,7 +121,7 @@ export class ObjectLog {
   }
 
   async #adopt(conv: string): Promise<void> {
-    const [mine] = await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conv));
+    const [mine] = this.#holdsLog ? await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conv)) : [];
     if (mine) {
       // a copy to the directory that an earlier life did not finish
       if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) this.directoryChanged(conv);
@@ -111,6 +130,7 @@ export class ObjectLog {
     const { db } = this.#directory;
     const [row] = await db.select().from(conversations).where(eq(conversations.id, conv));
     if (!row) return; // no such conversation: the roster says so, and nothing is written
+    if (!this.#holdsLog) await this.#migrate();
     const rows = await db.select().from(members).where(eq(members.convId, conv));
     await this.db.batch([
       this.db.insert(conversations).values(row).onConflictDoNothing(),
@@ -120,7 +140,7 @@ export class ObjectLog {
 
   /** The user's line of the conversation list, and when the conversation was last active (its order). */
   async summary(conv: string, userId: string): Promise<{ summary: ConversationSummary; lastActivityAt: number } | null> {
-    const [summary] = await this.store.conversations.listConversations(userId);
+    const [summary] = await this.store.conversationList.list(userId, {});
     const [row] = await this.db.select({ at: conversations.lastActivityAt }).from(conversations).where(eq(conversations.id, conv));
     return summary && row ? { summary, lastActivityAt: row.at } : null;
   }

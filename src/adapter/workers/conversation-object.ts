@@ -111,7 +111,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     this.#messages = services.messages;
     this.#groups = services.groups;
     // Its own index catches up with its own log: what a reset cut short is indexed now.
-    if (log && services.indexer) this.ctx.waitUntil(services.indexer.start());
+    if (log?.holdsLog && services.indexer) this.ctx.waitUntil(services.indexer.start());
   }
 
   /** Runs a call about `conv`, once this object holds its conversation (object placement). */

@@ -15,9 +15,11 @@ import m0005 from "../../../drizzle/0005_uploads.sql";
 import m0006 from "../../../drizzle/0006_entry_uploads.sql";
 import m0007 from "../../../drizzle/0007_bots.sql";
 import m0008 from "../../../drizzle/0008_bot_positions.sql";
+import m0009 from "../../../drizzle/0009_conversation_lists.sql";
 import logJournal from "../../../drizzle/log/meta/_journal.json";
 import log0000 from "../../../drizzle/log/0000_log.sql";
 import log0001 from "../../../drizzle/log/0001_search.sql";
+import log0002 from "../../../drizzle/log/0002_conversation_lists.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -33,12 +35,14 @@ const files: Record<string, string> = {
   "0006_entry_uploads": m0006,
   "0007_bots": m0007,
   "0008_bot_positions": m0008,
+  "0009_conversation_lists": m0009,
 };
 
 // The same for drizzle/log/ (drizzle.log.config.ts).
 const logFiles: Record<string, string> = {
   "0000_log": log0000,
   "0001_search": log0001,
+  "0002_conversation_lists": log0002,
 };
 
 export interface Migration {

@@ -5,6 +5,7 @@
 // (services.ts sends them there).
 import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
+import type { ConversationListStore } from "../../core/store/conversation-list.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { ReceiptStore } from "../../core/store/receipts.ts";
 import type { SearchStore } from "../../core/store/search.ts";
@@ -48,7 +49,7 @@ export function remoteLogStore(env: Env, directory: Store): Store {
     async referencing(uploadId) {
       const upload = await directory.uploads.uploadById(uploadId);
       if (!upload) return [];
-      const convs = await directory.conversations.listConversations(upload.owner);
+      const convs = await directory.conversationList.list(upload.owner, {});
       const found = await fanOut(convs, (c) => at(c.id).readReferencing(c.id, uploadId));
       return found.flat().slice(0, 100);
     },
@@ -59,7 +60,7 @@ export function remoteLogStore(env: Env, directory: Store): Store {
     behind: async () => [],
     catchUp: writtenInObject("indexing"),
     async search(viewer, match, filters, cursor, limit) {
-      const convs = filters.conv !== undefined ? [filters.conv] : (await directory.conversations.listConversations(viewer)).map((c) => c.id);
+      const convs = filters.conv !== undefined ? [filters.conv] : (await directory.conversationList.list(viewer, {})).map((c) => c.id);
       const pages = await fanOut(convs.slice(0, SEARCH_FANOUT_MAX), (conv) => at(conv).readSearch(conv, viewer, match, filters, cursor, limit));
       return pages.flat().sort(newestFirst).slice(0, limit);
     },
@@ -78,16 +79,20 @@ export function remoteLogStore(env: Env, directory: Store): Store {
     roster: (id) => there.roster(id),
     // last seq and the like are the object's
     conversation: async (id) => ((await there.roster(id)) ? at(id).readConversation(id) : null),
-    // The directory says which; each conversation's object its line. One call per conversation
-    // (#10.3 moves the list into the user's object).
-    async listConversations(userId) {
-      const mine = await there.listConversations(userId);
-      const lines = await Promise.all(mine.map((c) => at(c.id).readSummary(c.id, userId)));
-      return lines
-        .filter((line) => line !== null)
-        .sort((a, b) => b.lastActivityAt - a.lastActivityAt || (a.summary.id < b.summary.id ? 1 : -1))
-        .map((line) => line.summary);
+  };
+  // The directory says which conversations, with the user's settings (and their order, pinned
+  // first); each conversation's object its line: last entry, read position, unread (#10.3 moves
+  // the list into the user's object). One call per conversation.
+  const conversationList: ConversationListStore = {
+    ...directory.conversationList,
+    async list(userId, filter) {
+      const mine = await directory.conversationList.list(userId, filter);
+      const lines = await fanOut(mine, (c) => at(c.id).readSummary(c.id, userId));
+      return mine.map((c, i) => {
+        const line = lines[i]?.summary;
+        return line ? { ...c, lastSeq: line.lastSeq, readSeq: line.readSeq, unread: line.unread, mentions: line.mentions, lastMessage: line.lastMessage } : c;
+      });
     },
   };
-  return { ...directory, messageLog, receipts, conversations, search };
+  return { ...directory, messageLog, receipts, conversations, search, conversationList };
 }

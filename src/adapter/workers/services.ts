@@ -10,6 +10,9 @@
 //   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
 //   sends included); history is read from the store, per call like conversations. Under
 //   LOG_PLACEMENT=object the store's log parts are the conversations' objects (remote-log.ts).
+// - list (each user's settings, clears, hides, unread totals): per call like conversations; its
+//   `settings` frames go from the Worker straight to the user's object, before the answer. A
+//   read's frame leaves from the conversation's object, where the read commits.
 // - contacts: per call like conversations; their `contact` frames go from the Worker straight
 //   to the users' objects, and a change between two users to their direct conversation's
 //   object (whose sends check it), before the answer.
@@ -49,6 +52,7 @@ export function workersServices(deps: ServiceDeps, env: Env, placement: LogPlace
     telegram: shared.telegram,
     uploads: shared.uploads,
     conversations: perCall(() => createServices(reading).conversations),
+    list: perCall(() => createServices({ ...reading, events: userObjectEvents(env) }).list),
     messages: remoteMessages(env, perCall(() => createServices(reading).messages)),
     groups: remoteGroups(env),
     search: perCall(() => createServices(reading).search),

@@ -1,6 +1,6 @@
-// The directory of conversations: which exist, who belongs to them in which role, and what each
-// member's list shows.
-import type { Conversation, ConversationSummary } from "../../schema/conversations.ts";
+// The directory of conversations: which exist, and who belongs to them in which role (each
+// member's list: conversation-list.ts).
+import type { Conversation } from "../../schema/conversations.ts";
 import type { Role } from "../../schema/roles.ts";
 import type { Roster } from "../roster.ts";
 
@@ -14,7 +14,6 @@ export interface ConversationStore {
   roster(id: string): Promise<Roster | null>;
   /** Those of `convIds` that the user is (or was) a member of: the ones it may read. */
   memberOf(userId: string, convIds: string[]): Promise<string[]>;
-  listConversations(userId: string): Promise<ConversationSummary[]>;
   /** Everyone who shares at least one conversation with the user (not the user). */
   contactIds(userId: string): Promise<string[]>;
 }

@@ -5,6 +5,7 @@ import type { ContactStore } from "./contacts.ts";
 import type { BotOutbox } from "./bot-outbox.ts";
 import type { BotStore } from "./bots.ts";
 import type { ConversationStore } from "./conversations.ts";
+import type { ConversationListStore } from "./conversation-list.ts";
 import type { LoginStore } from "./logins.ts";
 import type { MessageLog } from "./message-log.ts";
 import type { ReceiptStore } from "./receipts.ts";
@@ -16,6 +17,7 @@ export interface Store {
   users: UserStore;
   logins: LoginStore;
   conversations: ConversationStore;
+  conversationList: ConversationListStore;
   messageLog: MessageLog;
   receipts: ReceiptStore;
   search: SearchStore;

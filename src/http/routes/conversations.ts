@@ -1,7 +1,7 @@
-// /v1/conversations and its messages (PROTOCOL.md "Conversations", "Messages").
+// /v1/conversations and its messages (PROTOCOL.md "Conversations", "Messages"); the caller's list of them: conversation-list.ts.
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { Conversation, ConversationList, CreateConversationRequest, ReceiptState } from "../../schema/conversations.ts";
+import { Conversation, CreateConversationRequest, ReceiptState } from "../../schema/conversations.ts";
 import { HistoryQuery, Message, MessagePage, ReadRequest, ReadResponse, SendRequest } from "../../schema/messages.ts";
 import { ConvParams } from "../../schema/requests.ts";
 import { requireAuth } from "../auth.ts";
@@ -24,15 +24,6 @@ const create = createRoute({
     200: jsonResponse(Conversation, "the direct conversation that already existed"),
     ...errorResponses(400, 401, 403, 413),
   },
-});
-
-const list = createRoute({
-  ...common,
-  method: "get",
-  path: "/v1/conversations",
-  tags: ["conversations"],
-  description: "The caller's conversations, most recent activity first.",
-  responses: { 200: jsonResponse(ConversationList, "conversations"), ...errorResponses(401) },
 });
 
 const get = createRoute({
@@ -97,7 +88,6 @@ export const conversationRoutes = new OpenAPIHono<AppEnv>()
     const { conversation, created } = await c.get("services").conversations.create(c.get("auth").userId, c.req.valid("json"));
     return c.json(conversation, created ? 201 : 200);
   })
-  .openapi(list, async (c) => c.json({ items: await c.get("services").conversations.list(c.get("auth").userId) }, 200))
   .openapi(get, async (c) => c.json(await c.get("services").conversations.get(c.get("auth").userId, c.req.valid("param").id), 200))
   .openapi(receipts, async (c) =>
     c.json(await c.get("services").conversations.receipts(c.get("auth").userId, c.req.valid("param").id), 200),

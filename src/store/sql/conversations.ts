@@ -1,14 +1,12 @@
-// The conversation directory on drizzle: conversations, their members and roles, each member's
-// list. Every multi-statement write is one `batch`, i.e. one transaction.
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+// The conversation directory on drizzle: conversations, their members and roles. Every
+// multi-statement write is one `batch`, i.e. one transaction.
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { ConversationStore } from "../../core/store/conversations.ts";
-import type { Conversation, ConversationSummary } from "../../schema/conversations.ts";
+import type { Conversation } from "../../schema/conversations.ts";
 import type { Role } from "../../schema/roles.ts";
-import { conversations, members, messages } from "../schema.ts";
+import { conversations, members } from "../schema.ts";
 import { batchOf, chunks, jsonChunks, type SqlDb } from "./db.ts";
 import type { Roster } from "../../core/roster.ts";
-import { CONTENT_TYPES_SQL } from "./entry-effects.ts";
-import { toMessage } from "./message-log.ts";
 
 /** bound parameters per row of a multi-row `members` insert (one per column) */
 const MEMBER_PARAMS = Object.keys(getTableColumns(members)).length;
@@ -111,33 +109,6 @@ export class SqlConversationStore implements ConversationStore {
       found.push(...rows.map((r) => r.convId));
     }
     return found;
-  }
-
-  async listConversations(userId: string): Promise<ConversationSummary[]> {
-    const rows = await this.db
-      .select({
-        conv: conversations,
-        readSeq: members.readSeq,
-        // content entries of others after the read marker (and before a removal)
-        unread: sql<number>`(SELECT count(*) FROM ${messages} m
-          WHERE m.conv_id = ${conversations.id} AND m.seq > ${members.readSeq} AND m.sender_id <> ${userId}
-            AND m.type IN ${CONTENT_TYPES_SQL} AND (${members.removedSeq} IS NULL OR m.seq <= ${members.removedSeq}))`,
-        last: messages,
-      })
-      .from(members)
-      .innerJoin(conversations, eq(conversations.id, members.convId))
-      .leftJoin(messages, and(eq(messages.convId, conversations.id), eq(messages.seq, conversations.lastSeq)))
-      .where(eq(members.userId, userId))
-      .orderBy(desc(conversations.lastActivityAt), desc(conversations.id));
-    return rows.map((r) => ({
-      id: r.conv.id,
-      kind: r.conv.kind,
-      title: r.conv.title,
-      lastSeq: r.conv.lastSeq,
-      readSeq: r.readSeq,
-      unread: Number(r.unread),
-      lastMessage: r.last ? toMessage(r.last, {}) : null,
-    }));
   }
 
   async contactIds(userId: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import { CONTENT_TYPES, type EntryBody, type EntryType } from "../../schema/entr
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import { conversations, messages, reactions } from "../schema.ts";
 import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
+import { listCountersOf, notClearedNorHidden } from "./list-counters.ts";
 import { effectsOf, guardOf, writerGuard } from "./entry-effects.ts";
 
 type MessageRow = typeof messages.$inferSelect;
@@ -81,7 +82,9 @@ export class SqlMessageLog implements MessageLog {
         ),
       );
     const effects = single ? effectsOf(this.db, single) : [];
-    const results = await this.db.batch(batchOf([...inserts, ...effects, advance]));
+    // each member's unread and mention counters move in the same transaction
+    const lists = listCountersOf(this.db, firsts, single);
+    const results = await this.db.batch(batchOf([...inserts, ...lists.before, ...effects, ...lists.after, advance]));
     const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, Number(r.seq)]));
     // Not inserted: sent before with that clientId (a resend), or refused by a guard.
     // Stored entries do not change but for their folded state, which an answer does not carry.
@@ -143,7 +146,12 @@ export class SqlMessageLog implements MessageLog {
     // `after` walks forward; `before`, or neither (the newest page), walks back and returns ascending.
     const forward = after !== undefined;
     const bound = forward ? gt(messages.seq, after) : before === undefined ? undefined : lt(messages.seq, before);
-    const visible = and(gte(messages.seq, readable.from), readable.to === null ? undefined : lte(messages.seq, readable.to));
+    // what the viewer may read, less what it cleared or hid for itself (a page skips those seqs)
+    const visible = and(
+      gte(messages.seq, readable.from),
+      readable.to === null ? undefined : lte(messages.seq, readable.to),
+      notClearedNorHidden(viewer, sql`${messages.convId}`, sql`${messages.seq}`),
+    );
     const order = forward ? asc : desc;
     // Bytes are counted inside SQLite (a running sum of the bodies in walking order), so no more
     // than one page's bodies, plus the row after it (hasMore), ever reach this process.

@@ -3,7 +3,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { ReceiptStore } from "../../core/store/receipts.ts";
 import type { ReceiptState } from "../../schema/conversations.ts";
-import { conversations, members, messages } from "../schema.ts";
+import { conversations, members } from "../schema.ts";
+import { readCounters, unreadOf } from "./list-counters.ts";
 import type { SqlDb } from "./db.ts";
 
 export class SqlReceiptStore implements ReceiptStore {
@@ -11,7 +12,9 @@ export class SqlReceiptStore implements ReceiptStore {
 
   async markRead(convId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number }> {
     const lastSeq = sql`(SELECT last_seq FROM ${conversations} WHERE id = ${convId})`;
-    const [, [row]] = (await this.db.batch([
+    const [, , [row]] = (await this.db.batch([
+      // the counters first: they count from where the marker stood
+      readCounters(this.db, userId, convId, seq),
       // Reading implies delivery; neither marker moves back nor past the last message.
       this.db
         .update(members)
@@ -23,12 +26,11 @@ export class SqlReceiptStore implements ReceiptStore {
       this.db
         .select({
           readSeq: members.readSeq,
-          unread: sql<number>`(SELECT count(*) FROM ${messages} m
-            WHERE m.conv_id = ${convId} AND m.seq > ${members.readSeq} AND m.sender_id <> ${userId})`,
+          unread: unreadOf(userId, convId),
         })
         .from(members)
         .where(and(eq(members.convId, convId), eq(members.userId, userId))),
-    ])) as [unknown, { readSeq: number; unread: number }[]];
+    ])) as [unknown, unknown, { readSeq: number; unread: number }[]];
     return { readSeq: row?.readSeq ?? 0, unread: Number(row?.unread ?? 0) };
   }
 

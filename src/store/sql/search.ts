@@ -9,6 +9,7 @@ import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/
 import type { EntryBody } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
 import { conversations, members, messages, searchPositions, searchRows } from "../schema.ts";
+import { notClearedNorHidden } from "./list-counters.ts";
 import { batchOf, type SqlDb } from "./db.ts";
 import { toMessage } from "./message-log.ts";
 
@@ -80,6 +81,7 @@ export class SqlSearchStore implements SearchStore {
       WHERE search_index MATCH ${match}
         AND r.seq >= (CASE WHEN c.history = 'all' THEN 1 ELSE m.joined_seq END)
         AND (m.removed_seq IS NULL OR r.seq <= m.removed_seq)
+        AND ${notClearedNorHidden(viewer, sql`r.conv_id`, sql`r.seq`)}
         ${filters.conv === undefined ? sql`` : sql`AND r.conv_id = ${filters.conv}`}
         ${filters.from === undefined ? sql`` : sql`AND r.sender_id = ${filters.from}`}
         ${filters.after === undefined ? sql`` : sql`AND r.ts > ${filters.after}`}

@@ -13,6 +13,8 @@ import { serial } from "./serial.ts";
 
 type Member = Conversation["members"][number];
 
+const unlisted = { pinned: false, mutedUntil: null, archived: false, hidden: false, clearedSeq: 0, mentions: 0 };
+
 export class Conversations {
   readonly #items = signal<Record<string, ConversationSummary>>({});
   /** ids, most recent activity first */
@@ -67,12 +69,12 @@ export class Conversations {
     this.#details.value = { ...this.#details.value, [id]: conversation };
   }
 
-  /** A conversation this user just created or opened: at the top, members known. */
+  /** A conversation this user just created or opened: at the top, members known (and no settings of its own yet). */
   added(conversation: Conversation): void {
     this.#details.value = { ...this.#details.value, [conversation.id]: conversation };
     if (this.#items.value[conversation.id]) return;
     const { id, kind, title, lastSeq } = conversation;
-    this.#items.value = { ...this.#items.value, [id]: { id, kind, title, lastSeq, readSeq: 0, unread: 0, lastMessage: null } };
+    this.#items.value = { ...this.#items.value, [id]: { id, kind, title, lastSeq, readSeq: 0, unread: 0, lastMessage: null, ...unlisted } };
     this.#order.value = [id, ...this.#order.value];
   }
 
