@@ -78,11 +78,20 @@ export async function startTarget(kind: TargetKind, env: Record<string, string> 
       return startBun(env);
     case "workers":
       // the Worker under `wrangler dev` (workerd) on a fresh local D1; `env` becomes its [vars]
-      // (PBKDF2_ITERATIONS: cheap hashing, as FAST_ARGON2 on Bun)
-      return startWorkers({ vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", PBKDF2_ITERATIONS: "1000", ...env } });
+      // (PBKDF2_ITERATIONS: cheap hashing, as FAST_ARGON2 on Bun); PARLEY_LOG_PLACEMENT picks
+      // where the conversations' logs live (LOG_PLACEMENT) when set
+      return startWorkers({ vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", PBKDF2_ITERATIONS: "1000", ...logPlacement(), ...env } });
     default:
       throw new Error(`no such target kind: ${kind satisfies never}`);
   }
+}
+
+/** LOG_PLACEMENT for Workers targets, from PARLEY_LOG_PLACEMENT (unset: wrangler.toml's). */
+function logPlacement(): Record<string, string> {
+  const placement = process.env.PARLEY_LOG_PLACEMENT;
+  if (placement === undefined || placement === "") return {};
+  if (placement !== "object" && placement !== "shared") throw new Error(`PARLEY_LOG_PLACEMENT: "${placement}" is neither object nor shared`);
+  return { LOG_PLACEMENT: placement };
 }
 
 async function startBun(env: Record<string, string>): Promise<Target> {

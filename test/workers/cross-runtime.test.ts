@@ -63,7 +63,8 @@ const passwordHash = async (client: Client, username: string) =>
 const login = (base: string, username: string, password: string) => call(base, "POST", "/v1/auth/login", { json: { username, password } });
 
 describe("one database, Bun and Workers", () => {
-  const vars = { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error" }; // default PBKDF2 cost: the real one
+  // default PBKDF2 cost: the real one; the logs in the shared database, as such a deployment has them
+  const vars = { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", LOG_PLACEMENT: "shared" };
   let fromWorkers: { username: string; password: string };
   let fromBun: { username: string; password: string; accessToken: string };
 

@@ -30,7 +30,8 @@ describe("Workers on libSQL (DATABASE_URL)", () => {
   beforeAll(async () => {
     sqld = startHranaServer(file);
     w = await startWorkers({
-      vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", PBKDF2_ITERATIONS: "1000", DATABASE_URL: sqld.url, DATABASE_AUTH_TOKEN: "test-token" },
+      // the log in that database too: the deployment that mixes Bun nodes and Workers
+      vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "error", PBKDF2_ITERATIONS: "1000", DATABASE_URL: sqld.url, DATABASE_AUTH_TOKEN: "test-token", LOG_PLACEMENT: "shared" },
     });
     [a, b] = (await registerMany(w.url, 2)) as [TestUser, TestUser];
   });

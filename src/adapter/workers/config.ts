@@ -11,6 +11,15 @@ import { randomToken } from "../../core/random.ts";
 const WorkersOnly = z.object({
   /** PBKDF2 cost of new password hashes; Workers allow at most 100,000. Tests lower it. */
   PBKDF2_ITERATIONS: z.coerce.number().int().min(1).max(PBKDF2_ITERATIONS).default(PBKDF2_ITERATIONS),
+  /**
+   * Where each conversation's log lives (conversation-log.ts): "object", in the conversation's
+   * Durable Object; "shared", in the shared database (D1/Turso), as on Bun: the choice of a
+   * deployment that mixes Bun nodes and Workers on one Turso database. Chosen once per
+   * deployment: switching does not move logs already written.
+   */
+  LOG_PLACEMENT: z.enum(["shared", "object"]).default("shared"),
+  /** Tests only: the conversation objects know one more log migration (test/workers/log-migration.test.ts). */
+  LOG_TEST_MIGRATION: z.enum(["0", "1"]).default("0"),
 });
 
 export type WorkersOnlyConfig = z.infer<typeof WorkersOnly>;
@@ -18,6 +27,9 @@ export type WorkersOnlyConfig = z.infer<typeof WorkersOnly>;
 export interface WorkersConfig {
   config: Config;
   pbkdf2Iterations: number;
+  logPlacement: "shared" | "object";
+  /** whether the test-only log migration is on (LOG_TEST_MIGRATION) */
+  logTestMigration: boolean;
   /** the HS256 key of access tokens */
   jwtSecret: string;
   /**
@@ -42,10 +54,10 @@ export function loadWorkersConfig(env: object): WorkersConfig {
     // A WebSocket opened by one request cannot be used by another on Workers: speak HTTP.
     throw new Error("invalid configuration: DATABASE_URL: use a libsql:, https: or http: URL on Workers, not ws:/wss:");
   }
-  const pbkdf2Iterations = own.data.PBKDF2_ITERATIONS;
+  const settings = { config, pbkdf2Iterations: own.data.PBKDF2_ITERATIONS, logPlacement: own.data.LOG_PLACEMENT, logTestMigration: own.data.LOG_TEST_MIGRATION === "1" };
   return config.JWT_SECRET
-    ? { config, pbkdf2Iterations, jwtSecret: config.JWT_SECRET, ephemeralSecret: false }
-    : { config, pbkdf2Iterations, jwtSecret: randomToken(48), ephemeralSecret: true };
+    ? { ...settings, jwtSecret: config.JWT_SECRET, ephemeralSecret: false }
+    : { ...settings, jwtSecret: randomToken(48), ephemeralSecret: true };
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;

@@ -1,8 +1,11 @@
 // One Durable Object per conversation (idFromName(convId)): the single writer of its log and the
 // fan-out point of its live traffic. It runs the core's Messages as is: sends of every socket and
-// HTTP request meet in one GroupCommitter, which commits them in one D1/libSQL transaction and
-// answers after the commit (ack-after-commit, idempotent clientId: the store's). The store's
-// transaction still guarantees gapless seqs on its own; the object adds batching and order.
+// HTTP request meet in one GroupCommitter, which commits them in one transaction and answers
+// after the commit (ack-after-commit, idempotent clientId: the store's). Where that transaction
+// runs is the deployment's LOG_PLACEMENT (conversation-log.ts): in the object's own storage
+// (one transactionSync per batch) or in the shared D1/libSQL database (one batch). Either way
+// the transaction guarantees gapless seqs on its own; the object adds batching and order. Under
+// "object" it also answers the Worker's reads of its log (history, receipts, the conversation).
 //
 // Events go to the members' user objects in commit order per user: one promise chain per user
 // (parallel across users), each frame serialised once here for every recipient. A failed call
@@ -17,10 +20,14 @@ import { measuredMessageLog } from "../../core/measured-message-log.ts";
 import { createServices } from "../../core/services.ts";
 import { pushEvents } from "../../core/push-events.ts";
 import type { EventSink } from "../../core/events.ts";
-import { log } from "../../log.ts";
+import { log as logger } from "../../log.ts";
 import { routeEvent } from "../../realtime/frames.ts";
 import type { GroupService } from "../../core/groups.ts";
 import type { SendBody } from "../../schema/entries.ts";
+import type { Store } from "../../core/store/index.ts";
+import type { MessageLog } from "../../core/store/message-log.ts";
+import type { SearchStore } from "../../core/store/search.ts";
+import { ObjectLog, testLogMigration } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
 import { workersBotSink } from "./bots.ts";
 import { handToUser, outcome, userObject } from "./objects.ts";
@@ -46,8 +53,12 @@ async function withRetries(call: () => Promise<unknown>): Promise<void> {
 }
 
 export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
-  readonly #messages: MessageService;
-  readonly #groups: GroupService;
+  #messages!: MessageService;
+  #groups!: GroupService;
+  /** the store its services run on: the shared one, or the log in this object's storage */
+  #store!: Store;
+  /** under LOG_PLACEMENT=object: this object's log */
+  #log: ObjectLog | undefined;
   /** what stands between the two users, if this is a direct conversation (its sends check it) */
   readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
@@ -57,8 +68,24 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     super(ctx, env);
     const rt = objectRuntime(env);
     this.#peers = new DirectPeers(rt.deps.store.contacts);
+    if (rt.settings.logPlacement === "shared") {
+      this.#wire(rt.deps.store);
+      return;
+    }
+    // No call is served before the storage is on the newest schema (an object that slept
+    // through a deploy migrates here, keeping its data).
+    void ctx.blockConcurrencyWhile(async () => {
+      const directory = { store: rt.deps.store, db: rt.opened.db };
+      this.#log = await ObjectLog.open(ctx.storage, directory, rt.settings.logTestMigration ? [await testLogMigration()] : []);
+      this.#wire(this.#log.store);
+    });
+  }
+
+  #wire(store: Store): void {
+    const rt = objectRuntime(this.env);
+    this.#store = store;
     // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
-    const bots = workersBotSink(env, rt);
+    const bots = workersBotSink(this.env, rt);
     let botsCaughtUp = false;
     // reads clear push notifications (the user objects push the entries: they know who is offline)
     let reads: EventSink | undefined;
@@ -68,22 +95,51 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       // appended (evicted between the two): the first commit of this life catches them up first.
       if (!botsCaughtUp && event.type === "message") {
         botsCaughtUp = true;
-        void bots.catchUp(rt.deps.store.messageLog, event.message.conv);
+        void bots.catchUp(store.messageLog, event.message.conv);
       }
       bots.publish(event);
       this.ctx.waitUntil(bots.idle);
       const cleared = reads?.publish(event);
       if (cleared) this.ctx.waitUntil(cleared);
     };
-    const store = { ...rt.deps.store, messageLog: measuredMessageLog(rt.deps.store.messageLog, rt.metricsFor("conversation")) };
-    const services = createServices({ ...rt.deps, store, directPeers: this.#peers, events: { publish } });
+    const log = this.#log;
+    const measured = { ...store, messageLog: measuredMessageLog(store.messageLog, rt.metricsFor("conversation")) };
+    const services = createServices({
+      ...rt.deps,
+      store: measured,
+      directPeers: this.#peers,
+      events: { publish },
+      onIndexError: (error) => logger("search").warning("indexing failed: {error}", { error }),
+      ...(log && {
+        onMembersChanged: (conv: string) => log.directoryChanged(conv),
+      }),
+    });
     reads = services.push && pushEvents(services.push);
     this.#messages = services.messages;
     this.#groups = services.groups;
+    // Its own index catches up with its own log: what a reset cut short is indexed now.
+    if (log?.holdsLog && services.indexer) this.ctx.waitUntil(services.indexer.start());
+  }
+
+  /** Runs a call about `conv`, once this object holds its conversation (object placement). */
+  #about<T>(conv: string, run: () => Promise<T>) {
+    return outcome(async () => {
+      await this.#log?.adopt(conv);
+      return run();
+    });
+  }
+
+  /** A group change: answered once the directory has it too (the Worker lists from there). */
+  #changing<T>(conv: string, run: () => Promise<T>) {
+    return this.#about(conv, async () => {
+      const result = await run();
+      await this.#log?.directorySettled();
+      return result;
+    });
   }
 
   send(userId: string, conv: string, input: { clientId: string; body: SendBody }, sourceConnection?: string) {
-    return outcome(async () => {
+    return this.#about(conv, async () => {
       const result = await this.#messages.send(userId, conv, input, sourceConnection);
       // The sending socket's ack leaves through its stream, at the message's seq (after the
       // messages of others committed before it): its user object must have the message first.
@@ -93,51 +149,96 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   markRead(userId: string, conv: string, seq: number, sourceConnection?: string) {
-    return outcome(() => this.#messages.markRead(userId, conv, seq, sourceConnection));
+    return this.#about(conv, () => this.#messages.markRead(userId, conv, seq, sourceConnection));
   }
 
   markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string) {
-    return outcome(() => this.#messages.markDelivered(userId, conv, seq, sourceConnection));
+    return this.#about(conv, () => this.#messages.markDelivered(userId, conv, seq, sourceConnection));
   }
 
   typing(userId: string, conv: string) {
-    return outcome(() => this.#messages.typing(userId, conv));
+    return this.#about(conv, () => this.#messages.typing(userId, conv));
   }
 
   edit(...args: Parameters<MessageService["edit"]>) {
-    return outcome(() => this.#messages.edit(...args));
+    return this.#about(args[1], () => this.#messages.edit(...args));
   }
 
   recall(...args: Parameters<MessageService["recall"]>) {
-    return outcome(() => this.#messages.recall(...args));
+    return this.#about(args[1], () => this.#messages.recall(...args));
   }
 
   react(...args: Parameters<MessageService["react"]>) {
-    return outcome(() => this.#messages.react(...args));
+    return this.#about(args[1], () => this.#messages.react(...args));
   }
 
   addMembers(...args: Parameters<GroupService["addMembers"]>) {
-    return outcome(() => this.#groups.addMembers(...args));
+    return this.#changing(args[1], () => this.#groups.addMembers(...args));
   }
 
   removeMember(...args: Parameters<GroupService["removeMember"]>) {
-    return outcome(() => this.#groups.removeMember(...args));
+    return this.#changing(args[1], () => this.#groups.removeMember(...args));
   }
 
   updateMember(...args: Parameters<GroupService["updateMember"]>) {
-    return outcome(() => this.#groups.updateMember(...args));
+    return this.#changing(args[1], () => this.#groups.updateMember(...args));
   }
 
   transfer(...args: Parameters<GroupService["transfer"]>) {
-    return outcome(() => this.#groups.transfer(...args));
+    return this.#changing(args[1], () => this.#groups.transfer(...args));
   }
 
   update(...args: Parameters<GroupService["update"]>) {
-    return outcome(() => this.#groups.update(...args));
+    return this.#changing(args[1], () => this.#groups.update(...args));
   }
 
   dissolve(...args: Parameters<GroupService["dissolve"]>) {
-    return outcome(() => this.#groups.dissolve(...args));
+    return this.#changing(args[1], () => this.#groups.dissolve(...args));
+  }
+
+  // The Worker's reads of the log under object placement (remote-log.ts); the Worker has judged
+  // who may read what on the directory's roster.
+
+  async readHistory(conv: string, range: Parameters<MessageLog["history"]>[1]) {
+    await this.#log?.adopt(conv);
+    return this.#store.messageLog.history(conv, range);
+  }
+
+  async readEntry(conv: string, seq: number) {
+    await this.#log?.adopt(conv);
+    return this.#store.messageLog.entry(conv, seq);
+  }
+
+  async hasReacted(conv: string, seq: number, userId: string, emoji: string) {
+    await this.#log?.adopt(conv);
+    return this.#store.messageLog.hasReacted(conv, seq, userId, emoji);
+  }
+
+  async readReferencing(conv: string, uploadId: string) {
+    await this.#log?.adopt(conv);
+    return this.#store.messageLog.referencing(uploadId);
+  }
+
+  async readSearch(conv: string, ...args: Parameters<SearchStore["search"]>) {
+    await this.#log?.adopt(conv);
+    return this.#store.search.search(...args);
+  }
+
+  async readReceipts(conv: string) {
+    await this.#log?.adopt(conv);
+    return this.#store.receipts.receipts(conv);
+  }
+
+  async readConversation(conv: string) {
+    await this.#log?.adopt(conv);
+    return this.#store.conversations.conversation(conv);
+  }
+
+  /** The user's line of the conversation list (last entry, read position, unread), and when it was last active. */
+  async readSummary(conv: string, userId: string) {
+    if (!this.#log) throw new Error("readSummary: the log is in the shared database here (LOG_PLACEMENT=shared)");
+    await this.#log.adopt(conv);
+    return this.#log.summary(conv, userId);
   }
 
   async pairChanged(a: string, b: string): Promise<void> {
@@ -155,7 +256,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       .then(() => withRetries(() => call(userObject(this.env, user))))
       .then(
         () => {},
-        (error) => log("realtime").warning("delivery to user {user} failed: {error}", { user, error }),
+        (error) => logger("realtime").warning("delivery to user {user} failed: {error}", { user, error }),
       );
     this.#chains.set(user, next);
     this.ctx.waitUntil(next);

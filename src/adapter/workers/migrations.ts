@@ -1,5 +1,7 @@
-// The drizzle-kit migrations of drizzle/, applied by the Worker itself: the SQL files are bundled
-// as text (wrangler.toml [[rules]]), because a Worker has no file system for drizzle's migrator.
+// The drizzle-kit migrations of drizzle/ (the shared database) and drizzle/log/ (each conversation
+// object's own storage, LOG_PLACEMENT=object), applied by the Worker and the objects themselves:
+// the SQL files are bundled as text (wrangler.toml [[rules]]), because a Worker has no file
+// system for drizzle's migrator.
 // Bookkeeping is drizzle's own: the `__drizzle_migrations` table with the same hash and
 // created_at per migration, so a database that Bun's migrator (src/adapter/bun/store.ts) touched is
 // in the same state to this one, and the other way round.
@@ -15,6 +17,10 @@ import m0007 from "../../../drizzle/0007_bots.sql";
 import m0008 from "../../../drizzle/0008_bot_positions.sql";
 import m0009 from "../../../drizzle/0009_conversation_lists.sql";
 import m0010 from "../../../drizzle/0010_push.sql";
+import logJournal from "../../../drizzle/log/meta/_journal.json";
+import log0000 from "../../../drizzle/log/0000_log.sql";
+import log0001 from "../../../drizzle/log/0001_search.sql";
+import log0002 from "../../../drizzle/log/0002_conversation_lists.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -34,6 +40,13 @@ const files: Record<string, string> = {
   "0010_push": m0010,
 };
 
+// The same for drizzle/log/ (drizzle.log.config.ts).
+const logFiles: Record<string, string> = {
+  "0000_log": log0000,
+  "0001_search": log0001,
+  "0002_conversation_lists": log0002,
+};
+
 export interface Migration {
   tag: string;
   /** journal `when`, stored as created_at: the migrator applies every migration newer than the last row */
@@ -42,11 +55,22 @@ export interface Migration {
   hash: string;
 }
 
-export async function bundledMigrations(): Promise<Migration[]> {
+type Journal = { entries: { tag: string; when: number }[] };
+
+/** The shared database's migrations. */
+export const bundledMigrations = () => fromJournal(journal, files, "drizzle");
+
+/**
+ * A conversation object's (drizzle/log/). `extra`: migrations after the bundled ones (the
+ * migration test adds one; see conversation-log.ts).
+ */
+export const logMigrations = async (extra: Migration[] = []) => [...(await fromJournal(logJournal, logFiles, "drizzle/log")), ...extra];
+
+async function fromJournal(journal: Journal, files: Record<string, string>, folder: string): Promise<Migration[]> {
   return Promise.all(
     journal.entries.map(async (entry) => {
       const text = files[entry.tag];
-      if (text === undefined) throw new Error(`migration ${entry.tag} is in drizzle/meta/_journal.json but not bundled (src/adapter/workers/migrations.ts)`);
+      if (text === undefined) throw new Error(`migration ${entry.tag} is in ${folder}/meta/_journal.json but not bundled (src/adapter/workers/migrations.ts)`);
       return {
         tag: entry.tag,
         createdAt: Math.trunc(entry.when),

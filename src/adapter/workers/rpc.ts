@@ -6,7 +6,10 @@ import type { PresenceStatus } from "../../core/presence.ts";
 import type { ErrorCode } from "../../schema/errors.ts";
 import type { GroupService } from "../../core/groups.ts";
 import type { MessageService } from "../../core/messages.ts";
-import type { Message } from "../../schema/messages.ts";
+import type { Message, MessagePage } from "../../schema/messages.ts";
+import type { MessageLog } from "../../core/store/message-log.ts";
+import type { SearchStore } from "../../core/store/search.ts";
+import type { Conversation, ConversationSummary, ReceiptState } from "../../schema/conversations.ts";
 
 export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -23,6 +26,15 @@ export interface ConversationRpc
     Remote<GroupService> {
   /** Something changed between the two users of this direct conversation (a block, a friendship): its sends look again. */
   pairChanged(a: string, b: string): Promise<void>;
+  // Reads of the log kept in the object (LOG_PLACEMENT=object; remote-log.ts), as the store answers them.
+  readHistory(conv: string, range: Parameters<MessageLog["history"]>[1]): Promise<MessagePage>;
+  readEntry(conv: string, seq: number): Promise<Message | null>;
+  hasReacted(conv: string, seq: number, userId: string, emoji: string): Promise<boolean>;
+  readReferencing(conv: string, uploadId: string): Promise<{ conv: string; seq: number }[]>;
+  readSearch(conv: string, ...args: Parameters<SearchStore["search"]>): Promise<{ message: Message; text: string }[]>;
+  readReceipts(conv: string): Promise<ReceiptState>;
+  readConversation(conv: string): Promise<Conversation | null>;
+  readSummary(conv: string, userId: string): Promise<{ summary: ConversationSummary; lastActivityAt: number } | null>;
 }
 
 /** One per user (user-object.ts): that user's sockets; WebSocket upgrades arrive by fetch(). */

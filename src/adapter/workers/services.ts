@@ -8,7 +8,8 @@
 //   another request's I/O.
 // - messages: writes go to the conversation's Durable Object (the single writer of its seq,
 //   which groups the commits and pushes msg/receipt/typing frames to the members' sockets, HTTP
-//   sends included); history is read from the store, per call like conversations.
+//   sends included); history is read from the store, per call like conversations. Under
+//   LOG_PLACEMENT=object the store's log parts are the conversations' objects (remote-log.ts).
 // - list (each user's settings, clears, hides, unread totals): per call like conversations; its
 //   `settings` frames go from the Worker straight to the user's object, before the answer. A
 //   read's frame leaves from the conversation's object, where the read commits.
@@ -23,7 +24,9 @@
 //   the conversations' objects (push.ts).
 import { PresenceQueries } from "../../core/presence-queries.ts";
 import { createServices, type ServiceDeps, type Services } from "../../core/services.ts";
+import type { LogPlacement } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
+import { remoteLogStore } from "./remote-log.ts";
 import { kickLogin, pairChanged, remoteGroups, remoteMessages, userObject, userObjectEvents } from "./objects.ts";
 
 /** An object whose every property access is served by a fresh instance from `make`. */
@@ -38,9 +41,10 @@ function perCall<T extends object>(make: () => T): T {
 }
 
 /** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
-export function workersServices(deps: ServiceDeps, env: Env): Services {
+export function workersServices(deps: ServiceDeps, env: Env, placement: LogPlacement): Services {
   // Nothing commits here, so nothing is indexed here: the conversations' objects index what they commit.
-  const reading = { ...deps, searchIndex: false };
+  const store = placement === "object" ? remoteLogStore(env, deps.store) : deps.store;
+  const reading = { ...deps, store, searchIndex: false };
   // accounts, bots (their token cache and long polls) and uploads (who has some in flight): per isolate
   const shared = createServices({ ...reading, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) });
   return {
@@ -61,7 +65,7 @@ export function workersServices(deps: ServiceDeps, env: Env): Services {
     ),
     // without Upstash, each user's object knows whether its user is online (user-object.ts)
     presence: new PresenceQueries({
-      store: deps.store,
+      store,
       presence: deps.presence ?? { status: (userIds) => Promise.all(userIds.map((id) => userObject(env, id).presence(id))) },
     }),
   };

@@ -73,7 +73,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
     this.#rt = objectRuntime(env);
     // The Worker's services: writes through the conversations' objects, reads per call (so no
     // member list is cached here: see src/core/roster-cache.ts).
-    const domain = workersServices(this.#rt.deps, env);
+    const domain = workersServices(this.#rt.deps, env, this.#rt.settings.logPlacement);
     this.#push = domain.push;
     const services = servicesBackend(domain, { multiNode: false });
     const backend: RealtimeBackend = {

@@ -29,7 +29,7 @@ function boot(env: Env): { rt: Runtime; app: App } | Error {
   const rt = workersRuntime(env);
   if (rt instanceof Error) return rt;
   const { config } = rt.settings;
-  const services = workersServices({ ...rt.deps, bots: workersBotWiring(env, rt, workersBotSink(env, rt)) }, env);
+  const services = workersServices({ ...rt.deps, bots: workersBotWiring(env, rt, workersBotSink(env, rt)) }, env, rt.settings.logPlacement);
   return {
     rt,
     app: createApp({
