@@ -2,7 +2,7 @@
 // The runtime says when an entry was committed for a member with no connected device (Bun: the
 // hub; Workers: the user's object) and when a member read a conversation; this decides what is
 // pushed, through the PushProvider port (push.ts):
-// - content entries from someone else, unless the conversation is muted for the user;
+// - content entries from someone else, unless the user muted the conversation (list settings);
 // - one per conversation until read: a notification stays outstanding (PushStore) until the user
 //   reads up to its entry, and nothing more is pushed for that conversation meanwhile;
 // - a read that covers an outstanding notification pushes `clear` to every device of the user,
@@ -35,12 +35,6 @@ export interface PushWiring {
   rules: PushEndpointRules;
   /** subscriptions one user keeps; a new one beyond it replaces the oldest (MAX_PUSH_SUBSCRIPTIONS_PER_USER) */
   maxSubscriptionsPerUser: number;
-  /**
-   * HOOK for the per-user conversation settings (docs/protocol.md "The conversation list, per
-   * user"): those of `userIds` whose `mutedUntil` of `conv` is after `now`. Not wired yet (the
-   * settings are not on main): nothing counts as muted.
-   */
-  mutedAmong?(userIds: readonly string[], conv: string, now: number): Promise<ReadonlySet<string>>;
   metrics?: Metrics;
   onError?(error: unknown): void;
 }
@@ -108,7 +102,8 @@ export class PushNotifier {
       // nothing claimed for users without devices: a device subscribing later hears of the next entry
       if (byUser.size === 0) return;
       const now = this.deps.clock.now();
-      const muted = (await this.deps.mutedAmong?.([...byUser.keys()], message.conv, now)) ?? new Set<string>();
+      // muted in the user's list settings (PATCH …/settings mutedUntil): not told
+      const muted = new Set(await this.deps.store.mutedAmong([...byUser.keys()], message.conv, now));
       const asked = [...byUser.keys()].filter((u) => !muted.has(u));
       // one per conversation until read: only those without one outstanding are told
       const claimed = asked.length > 0 ? await this.deps.store.claimOutstanding(asked, message.conv, message.seq, now) : [];

@@ -110,6 +110,25 @@ for (const kind of targetKinds()) {
       expect(push.of(laptop.name).map((p) => [p.payload.conv, p.payload.preview])).toEqual([[other, "after the socket"]]);
     });
 
+    test("nothing is pushed for a conversation the member muted; unmuted, it notifies again", async () => {
+      const alice = await register(t.url);
+      const bob = await register(t.url);
+      const tablet = await subscribed(bob);
+      const quiet = await directConversation(alice, bob);
+      const other = await group(alice, [bob], "not muted");
+      const muted = await bob.api.patch(`/v1/conversations/${quiet}/settings`, { mutedUntil: Date.now() + 3_600_000 });
+      expect(muted.status).toBe(200);
+      await sendText(alice, quiet, "shh");
+      await sendText(alice, other, "loud");
+      await push.until(() => push.of(tablet.name).length >= 1, "the unmuted conversation's push");
+      await sleep(300);
+      expect(push.of(tablet.name).map((p) => p.payload.conv)).toEqual([other]);
+      expect((await bob.api.patch(`/v1/conversations/${quiet}/settings`, { mutedUntil: null })).status).toBe(200);
+      await sendText(alice, quiet, "now you hear me");
+      await push.until(() => push.of(tablet.name).length >= 2, "the push after unmuting");
+      expect(push.of(tablet.name)[1]!.payload).toMatchObject({ conv: quiet, preview: "now you hear me" });
+    });
+
     test("a subscription the push service calls gone (410) is deleted; others still get theirs", async () => {
       const counted = async (result: string) => (kind === "bun" ? metric(await scrape(t.url), "parley_push_deliveries_total", { result }) : 0);
       const goneBefore = await counted("gone");

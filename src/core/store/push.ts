@@ -17,6 +17,8 @@ export interface PushStore {
   subscriptionsOfAny(userIds: readonly string[]): Promise<PushSubscription[]>;
   /** Those of the users who had no notification outstanding in `conv` and now have one (for `seq`): atomic per user. */
   claimOutstanding(userIds: readonly string[], conv: string, seq: number, now: number): Promise<string[]>;
+  /** Those of the users who muted `conv` (their list settings' mutedUntil) until after `now`. */
+  mutedAmong(userIds: readonly string[], conv: string, now: number): Promise<string[]>;
   /** true when a notification outstanding in `conv`, for an entry at or before `seq`, was removed */
   clearOutstanding(userId: string, conv: string, seq: number): Promise<boolean>;
 }

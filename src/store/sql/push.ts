@@ -1,8 +1,8 @@
 // Push subscriptions and outstanding notifications on drizzle (libSQL on Bun, D1 on Workers).
-import { and, desc, eq, inArray, lte, notInArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, notInArray } from "drizzle-orm";
 import type { PushSubscription } from "../../core/push.ts";
 import type { PushStore } from "../../core/store/push.ts";
-import { pushOutstanding, pushSubscriptions } from "../schema.ts";
+import { conversationLists, pushOutstanding, pushSubscriptions } from "../schema.ts";
 import { chunks, type SqlDb } from "./db.ts";
 
 export class SqlPushStore implements PushStore {
@@ -63,6 +63,19 @@ export class SqlPushStore implements PushStore {
           .values(part.map((userId) => ({ userId, convId: conv, seq, createdAt: now })))
           .onConflictDoNothing()
           .returning({ userId: pushOutstanding.userId }),
+      ),
+    );
+    return parts.flat().map((r) => r.userId);
+  }
+
+  async mutedAmong(userIds: readonly string[], conv: string, now: number): Promise<string[]> {
+    const parts = await Promise.all(
+      chunks([...userIds], this.maxParams - 2).map((part) =>
+        this.db
+          .select({ userId: conversationLists.userId })
+          .from(conversationLists)
+          .where(and(eq(conversationLists.convId, conv), inArray(conversationLists.userId, part), gt(conversationLists.mutedUntil, now)))
+          .all(),
       ),
     );
     return parts.flat().map((r) => r.userId);
