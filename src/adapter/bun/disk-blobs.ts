@@ -6,6 +6,9 @@ import { join } from "node:path";
 import type { BlobStore, ByteRange } from "../../core/blobs.ts";
 import { randomToken } from "../../core/random.ts";
 
+/** Written bytes between two hints to the garbage collector (see put). */
+const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
+
 /** A temp file older than this belongs to no upload still running: left by a crash. */
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
@@ -23,7 +26,17 @@ export async function diskBlobs(dataDir: string): Promise<BlobStore> {
       const file = await open(tempFile, "wx", 0o600);
       const reader = body.getReader();
       try {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) await file.write(chunk.value);
+        let sinceCollect = 0;
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          await file.write(chunk.value);
+          // The body's chunks are garbage once written; a fast client fills the heap with them
+          // faster than the collector's own pace. A hint every few MB keeps an upload's memory flat.
+          sinceCollect += chunk.value.byteLength;
+          if (sinceCollect >= COLLECT_EVERY_BYTES) {
+            sinceCollect = 0;
+            Bun.gc(false);
+          }
+        }
         await file.close();
         await mkdir(join(path(key), ".."), { recursive: true, mode: 0o700 });
         await rename(tempFile, path(key));
