@@ -4,10 +4,18 @@
 import { describe, expect, test } from "bun:test";
 import { call, client, directConversation, expectError, group, register, sendText, uniqueName, type TestUser } from "../support/api.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
-import { createBot } from "../support/bots.ts";
+import { createBot, type TestBot } from "../support/bots.ts";
 import { WsClient } from "../support/ws.ts";
 
 const text = (t: string) => ({ clientId: crypto.randomUUID(), body: { type: "text", text: t } });
+
+/** The bot's pending updates once `done` holds: events are appended after the commit, off the send's answer. */
+async function updatesUntil(bot: TestBot, done: (items: any[]) => boolean): Promise<any[]> {
+  for (const until = Date.now() + 10_000; ; await Bun.sleep(50)) {
+    const items = (await bot.api.get("/v1/updates")).body.items as any[];
+    if (done(items) || Date.now() > until) return items;
+  }
+}
 
 for (const kind of targetKinds()) {
   describe(`bots [${kind}]`, () => {
@@ -174,7 +182,7 @@ for (const kind of targetKinds()) {
       await owner.api.put(`/v1/conversations/${conv}/messages/${m.seq}/reactions/${encodeURIComponent("👍")}`);
       await owner.api.post(`/v1/conversations/${conv}/read`, { seq: m.seq });
       await owner.api.post(`/v1/conversations/${conv}/messages/${m.seq}/recall`, { clientId: crypto.randomUUID() });
-      const items = (await bot.api.get("/v1/updates")).body.items;
+      const items = await updatesUntil(bot, (items) => items.length >= 5);
       const kinds = items.map((e: any) => (e.type === "entry" ? e.entry.body.type : e.type));
       expect(kinds).toEqual(["text", "edit", "reaction", "receipt", "recall"]);
       expect(items.map((e: any) => e.id)).toEqual([...items.map((e: any) => e.id)].sort((a, b) => a - b));
@@ -190,7 +198,7 @@ for (const kind of targetKinds()) {
       const bot = await createBot(owner, { events: ["entry"] });
       const conv = await group(owner, [{ id: bot.id } as TestUser], "small");
       for (let i = 1; i <= 5; i++) await sendText(owner, conv, `m${i}`);
-      const items = (await bot.api.get("/v1/updates")).body.items;
+      const items = await updatesUntil(bot, (items) => items.at(-1)?.entry?.body.text === "m5");
       expect(items.map((e: any) => e.entry.body.text)).toEqual(["m3", "m4", "m5"]);
     });
   });

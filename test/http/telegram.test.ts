@@ -15,9 +15,9 @@ const tg = (base: string, token: string, method: string, init: RequestInit = {})
 const json = (body: unknown): RequestInit => ({ headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
 /** The bot's updates once one of them carries a message: events are appended after the commit, off the send's answer. */
-async function messageUpdates(base: string, token: string): Promise<any[]> {
+async function messageUpdates(base: string, token: string, init: RequestInit = {}): Promise<any[]> {
   for (const until = Date.now() + 10_000; Date.now() < until; await Bun.sleep(50)) {
-    const result = (await tg(base, token, "getUpdates")).body.result as any[];
+    const result = (await tg(base, token, "getUpdates", init)).body.result as any[];
     if (result.some((u) => u.message)) return result.filter((u) => u.message);
   }
   throw new Error("no update with a message within 10 s");
@@ -93,7 +93,7 @@ for (const kind of targetKinds()) {
       expect((await tg(t.url, bot.token, "getMe")).body.result.id).toBe(me.body.result.id);
       const conv = await directConversation(person, { id: bot.id } as TestUser);
       const m = await sendText(person, conv, "first");
-      const updates = (await tg(t.url, bot.token, "getUpdates", json({ allowed_updates: ["message"] }))).body.result;
+      const updates = await messageUpdates(t.url, bot.token, json({ allowed_updates: ["message"] }));
       expect(updates).toMatchObject([{ message: { message_id: m.seq, text: "first", from: { is_bot: false, first_name: "Ada", last_name: "Lovelace" }, chat: { type: "private" } } }]);
       const chatId: number = updates[0].message.chat.id;
       expect(chatId).toBe(updates[0].message.from.id); // a private chat is the user's id, as in Telegram
@@ -127,7 +127,7 @@ for (const kind of targetKinds()) {
       // a group: a negative chat id with its title
       const g = await group(person, [{ id: bot.id } as TestUser], "Lunch");
       await sendText(person, g, "in the group");
-      const groupUpdate = (await tg(t.url, bot.token, "getUpdates", json({ offset: updates[0].update_id + 1 }))).body.result.at(-1);
+      const groupUpdate = (await messageUpdates(t.url, bot.token, json({ offset: updates[0].update_id + 1 }))).at(-1);
       expect(groupUpdate.message.chat).toMatchObject({ type: "group", title: "Lunch" });
       expect(groupUpdate.message.chat.id).toBeLessThan(0);
       expect((await tg(t.url, bot.token, "sendMessage", json({ chat_id: groupUpdate.message.chat.id, text: "hello group" }))).status).toBe(200);
