@@ -102,12 +102,15 @@ export class BotEventSink implements EventSink {
 
   async #catchUpPair(log: MessageLog, { botId, conv, after, to }: BehindBot): Promise<void> {
     const page = await log.history(conv, { after, limit: CATCH_UP_PAGE, maxBytes: MAX_PAGE_BYTES, viewer: botId, readable: { from: 1, to } });
+    let pastEnd = false;
     for (const message of page.items) {
-      if (message.seq > to) return;
+      pastEnd = message.seq > to;
+      if (pastEnd) break;
       await this.#append({ users: message.sender === botId ? [] : [botId], type: "entry", body: entryEvent(message), seq: message.seq, members: [botId] });
     }
-    // Nothing more it may read up to `to`: its position moves there.
-    if (!page.hasMore) await this.deps.outbox.append([], this.deps.clock.now(), outboxLimits(this.deps.policy, this.deps.clock.now()), [{ botId, conv, seq: to }]);
+    // Nothing more it may read up to `to`: its position moves there (else the pair would stay
+    // behind, and catchUp would look at it again forever).
+    if (pastEnd || !page.hasMore) await this.deps.outbox.append([], this.deps.clock.now(), outboxLimits(this.deps.policy, this.deps.clock.now()), [{ botId, conv, seq: to }]);
   }
 
   /**
