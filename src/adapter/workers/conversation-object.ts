@@ -27,6 +27,7 @@ import type { SendBody } from "../../schema/entries.ts";
 import type { Store } from "../../core/store/index.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { SearchStore } from "../../core/store/search.ts";
+import type { SettingsChanges } from "../../core/store/conversation-list.ts";
 import { ObjectLog, testLogMigration } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
 import { workersBotSink } from "./bots.ts";
@@ -239,6 +240,32 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     if (!this.#log) throw new Error("readSummary: the log is in the shared database here (LOG_PLACEMENT=shared)");
     await this.#log.adopt(conv);
     return this.#log.summary(conv, userId);
+  }
+
+  // Each member's row of the conversation list under object placement (remote-list.ts): its
+  // settings, clear and hidden entries are written here, where history, search and the counters
+  // read them. The Worker has judged the caller a member on the directory's roster.
+
+  async readListSettings(conv: string, userId: string) {
+    return (await this.#listed(conv)).store.conversationList.settings(userId, conv);
+  }
+
+  async updateListSettings(conv: string, userId: string, changes: SettingsChanges) {
+    return (await this.#listed(conv)).updateListSettings(conv, userId, changes);
+  }
+
+  async clearList(conv: string, userId: string, seq: number) {
+    return (await this.#listed(conv)).store.conversationList.clear(userId, conv, seq);
+  }
+
+  async hideEntry(conv: string, userId: string, seq: number, max: number) {
+    return (await this.#listed(conv)).store.conversationList.hide(userId, conv, seq, max);
+  }
+
+  async #listed(conv: string): Promise<ObjectLog> {
+    if (!this.#log) throw new Error("the conversation list is in the shared database here (LOG_PLACEMENT=shared)");
+    await this.#log.adopt(conv);
+    return this.#log;
   }
 
   async pairChanged(a: string, b: string): Promise<void> {

@@ -5,12 +5,12 @@
 // (services.ts sends them there).
 import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
-import type { ConversationListStore } from "../../core/store/conversation-list.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { ReceiptStore } from "../../core/store/receipts.ts";
 import type { SearchStore } from "../../core/store/search.ts";
 import type { Env } from "./env.ts";
 import { conversationObject } from "./objects.ts";
+import { remoteConversationList } from "./remote-list.ts";
 
 const writtenInObject = (what: string) => () => Promise.reject(new Error(`${what} runs in the conversation's object (LOG_PLACEMENT=object)`));
 
@@ -80,19 +80,9 @@ export function remoteLogStore(env: Env, directory: Store): Store {
     // last seq and the like are the object's
     conversation: async (id) => ((await there.roster(id)) ? at(id).readConversation(id) : null),
   };
-  // The directory says which conversations, with the user's settings (and their order, pinned
-  // first); each conversation's object its line: last entry, read position, unread (#10.3 moves
-  // the list into the user's object). One call per conversation.
-  const conversationList: ConversationListStore = {
-    ...directory.conversationList,
-    async list(userId, filter) {
-      const mine = await directory.conversationList.list(userId, filter);
-      const lines = await fanOut(mine, (c) => at(c.id).readSummary(c.id, userId));
-      return mine.map((c, i) => {
-        const line = lines[i]?.summary;
-        return line ? { ...c, lastSeq: line.lastSeq, readSeq: line.readSeq, unread: line.unread, mentions: line.mentions, lastMessage: line.lastMessage } : c;
-      });
-    },
-  };
+  // Each conversation's object its line (#10.3 moves the lines into the user's object): one call per conversation.
+  const conversationList = remoteConversationList(env, directory.conversationList, (userId, convs) =>
+    fanOut(convs, (c) => at(c.id).readSummary(c.id, userId)),
+  );
   return { ...directory, messageLog, receipts, conversations, search, conversationList };
 }
