@@ -144,13 +144,19 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const result = await this.#messages.send(userId, conv, input, sourceConnection);
       // The sending socket's ack leaves through its stream, at the message's seq (after the
       // messages of others committed before it): its user object must have the message first.
-      if (sourceConnection !== undefined) await this.#chains.get(userId);
+      // So must it before an HTTP send answers under object placement: it keeps the sender's list.
+      if (sourceConnection !== undefined || this.#log) await this.#chains.get(userId);
       return result;
     });
   }
 
   markRead(userId: string, conv: string, seq: number, sourceConnection?: string) {
-    return this.#about(conv, () => this.#messages.markRead(userId, conv, seq, sourceConnection));
+    return this.#about(conv, async () => {
+      const result = await this.#messages.markRead(userId, conv, seq, sourceConnection);
+      // under object placement the reader's object keeps its list: it hears of the read first
+      if (this.#log) await this.#chains.get(userId);
+      return result;
+    });
   }
 
   markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string) {

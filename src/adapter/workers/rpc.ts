@@ -53,6 +53,8 @@ export interface UserRpc extends Rpc.DurableObjectBranded {
   join(userId: string, conv: string, text: string, from: number): Promise<void>;
   /** GET /v1/presence, for this object's user. */
   presence(userId: string): Promise<PresenceStatus>;
+  /** The user's lines of these conversations of its list (LOG_PLACEMENT=object; user-list.ts). */
+  listLines(userId: string, convs: string[]): Promise<({ summary: ConversationSummary; lastActivityAt: number } | null)[]>;
   /** A revoked login: its sockets close (4010), and a hello racing the revocation is refused. */
   kickLogin(loginId: string): Promise<void>;
 }
