@@ -1,6 +1,6 @@
 // LOG_PLACEMENT=object: each user's conversation list is kept by the user's object
 // (src/adapter/workers/user-list.ts), under `wrangler dev --persist-to`:
-// - after sends, reads on another device, clears, hides, recalls, edits, leaving and joining,
+// - after sends, reads on another device, clears, hides, recalls, edits, leaving, joining and a rename,
 //   every line of the list agrees with its conversation's object (GET …/settings is answered by
 //   the conversation's object alone) and shows the last entry the user may see;
 // - restarted on the same directory, the lines are there;
@@ -124,6 +124,9 @@ describe("Workers, each user's conversation list in the user's object", () => {
     const back = await send(b, team, "welcome back", ["all"]);
     expect(await lineOf(a, team)).toMatchObject({ unread: 1, mentions: 1, lastSeq: back.seq, lastMessage: { seq: back.seq } });
     expect((await api(a).get("/v1/unread")).body).toEqual({ total: 2, conversations: 2 });
+    // a rename: the list shows the new title, nothing more unread
+    expect((await api(b).patch(`/v1/conversations/${team}`, { title: "renamed" })).status).toBe(201);
+    expect(await lineOf(a, team)).toMatchObject({ title: "renamed", unread: 1 });
 
     // a conversation the user's object never heard of
     const ac = await directConversation(a, c);

@@ -27,7 +27,8 @@ export function remoteConversationList(env: Env, directory: ConversationListStor
     const mine = await directory.list(userId, {});
     const lines = await linesOf(userId, mine);
     return mine
-      .map((c, i) => ({ summary: { ...c, ...lines[i]?.summary }, at: lines[i]?.lastActivityAt ?? 0 }))
+      // the title is the directory's (a group change answers once the directory has it)
+      .map((c, i) => ({ summary: { ...c, ...lines[i]?.summary, title: c.title }, at: lines[i]?.lastActivityAt ?? 0 }))
       .filter((l) => matches(l.summary, filter))
       .sort((a, b) => Number(b.summary.pinned) - Number(a.summary.pinned) || b.at - a.at || (a.summary.id < b.summary.id ? 1 : -1))
       .map((l) => l.summary);
