@@ -3,7 +3,8 @@
 // reached the bots' outbox (what a crash between the commit and the append leaves; here every
 // live event is dropped: BOT_TEST_DROP_EVENTS=1) reach each bot once and in order, judged on the
 // object's own log and roster:
-// - in the same life, by the object's alarm, without another commit;
+// - in the same life, by the object's alarm, without another commit; a bot added later from its
+//   addition up to its removal;
 // - after wrangler is stopped right after the commits and started again without the drop: by the
 //   alarm the commits left, again without another commit; then live events follow them, and a
 //   further restart appends nothing twice.
@@ -55,7 +56,7 @@ describe("Workers, bot events with the log in each conversation's object", () =>
   let conv: string;
   let expected: [number, string][];
 
-  test("events the live path never appended reach the bots through the alarm, once, in order, from where each joined", async () => {
+  test("events the live path never appended reach the bots through the alarm, once, in order, each from its addition to its removal", async () => {
     w = await startWorkers({ persistDir: persist.dir, vars: DROP });
     owner = await register(w.url);
     bot = await createBot(owner, { events: ["entry"] });
@@ -69,17 +70,27 @@ describe("Workers, bot events with the log in each conversation's object", () =>
     expect(added.status).toBe(201);
     expected.push([added.body.seq, "members_added"]);
     for (const text of ["m3", "m4"]) expected.push([await send(owner, conv, text), text]);
+    const removed = await as(owner.accessToken).delete(`/v1/conversations/${conv}/members/${late.id}`);
+    expect(removed.status).toBe(201);
+    expected.push([removed.body.seq, "member_removed"]);
+    const toLate = expected.slice(2);
+    expected.push([await send(owner, conv, "m5"), "m5"]);
     expect(await entriesOnce(bot, expected.length, "the first bot's events")).toEqual(expected);
-    // the bot added later hears from its addition on
-    expect(await entriesOnce(late, 3, "the added bot's events")).toEqual(expected.slice(2));
+    // the bot added later hears from its addition up to its removal
+    expect(await entriesOnce(late, toLate.length, "the added bot's events")).toEqual(toLate);
+    await Bun.sleep(1000);
+    expect(await entries(late)).toEqual(toLate);
   }, 60_000);
 
   test("stopped right after commits it never appended, started again: the alarm they left brings them; live ones follow; nothing twice", async () => {
-    for (const text of ["m5", "m6", "m7"]) expected.push([await send(owner, conv, text), text]);
+    const before = [...expected];
+    for (const text of ["m6", "m7", "m8"]) expected.push([await send(owner, conv, text), text]);
+    // stopped before this life's alarm: the outbox has none of them
+    expect(await entries(bot)).toEqual(before);
     await w!.stop();
     w = await startWorkers({ persistDir: persist.dir, vars: VARS });
     expect(await entriesOnce(bot, expected.length, "the events after the restart")).toEqual(expected);
-    expected.push([await send(owner, conv, "m8"), "m8"]);
+    expected.push([await send(owner, conv, "m9"), "m9"]);
     expect(await entriesOnce(bot, expected.length, "the live event")).toEqual(expected);
     await w!.stop();
     w = await startWorkers({ persistDir: persist.dir, vars: VARS });
