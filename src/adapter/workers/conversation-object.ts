@@ -30,7 +30,7 @@ import type { SearchStore } from "../../core/store/search.ts";
 import type { SettingsChanges } from "../../core/store/conversation-list.ts";
 import { ObjectLog, testLogMigration } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
-import { workersBotSink } from "./bots.ts";
+import { ConversationBots } from "./conversation-bots.ts";
 import { handToUser, outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
@@ -60,6 +60,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #store!: Store;
   /** under LOG_PLACEMENT=object: this object's log */
   #log: ObjectLog | undefined;
+  /** its bots' events (conversation-bots.ts) */
+  #bots!: ConversationBots;
   /** what stands between the two users, if this is a direct conversation (its sends check it) */
   readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
@@ -85,26 +87,19 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #wire(store: Store): void {
     const rt = objectRuntime(this.env);
     this.#store = store;
-    // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
-    const bots = workersBotSink(this.env, rt);
-    let botsCaughtUp = false;
+    // Bots hear of the same events, in the same order, beside the sockets (conversation-bots.ts).
+    const bots = new ConversationBots(this.ctx, this.env, rt, store);
+    this.#bots = bots;
     // reads clear push notifications (the user objects push the entries: they know who is offline)
     let reads: EventSink | undefined;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
-      // An earlier life of this object may have committed entries whose bot events it never
-      // appended (evicted between the two): the first commit of this life catches them up first.
-      if (!botsCaughtUp && event.type === "message") {
-        botsCaughtUp = true;
-        void bots.catchUp(store.messageLog, event.message.conv);
-      }
       bots.publish(event);
-      this.ctx.waitUntil(bots.idle);
       const cleared = reads?.publish(event);
       if (cleared) this.ctx.waitUntil(cleared);
     };
     const log = this.#log;
-    const measured = { ...store, messageLog: measuredMessageLog(store.messageLog, rt.metricsFor("conversation")) };
+    const measured = { ...store, messageLog: measuredMessageLog(bots.guard(store.messageLog), rt.metricsFor("conversation")) };
     const services = createServices({
       ...rt.deps,
       store: measured,
@@ -246,6 +241,11 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     if (!this.#log) throw new Error("readSummary: the log is in the shared database here (LOG_PLACEMENT=shared)");
     await this.#log.adopt(conv);
     return this.#log.summary(conv, userId);
+  }
+
+  /** Bot events a commit of an earlier moment may have left behind are caught up (conversation-bots.ts). */
+  override async alarm(): Promise<void> {
+    await this.#bots.alarm();
   }
 
   // Each member's row of the conversation list under object placement (remote-list.ts): its
