@@ -13,9 +13,9 @@
 //   membership change, a join, a `settings` frame (a read, clear, hide or setting: its counters
 //   may be older than entries already applied here, so they are not taken over).
 // A stale or missing line is repaired when it is next read, from its conversation's object (the
-// only writer of its state); the repair is stored only if nothing touched the line meanwhile, so a
-// line is never older than what this object has seen. A line thus lags its conversation only by
-// the deliveries still on their way (as the live frames do).
+// only writer of its state); the repair is stored only if nothing changed the line meanwhile and
+// no entry past it arrived, so a stored line is never older than what this object has seen. A
+// line thus lags its conversation only by the deliveries still on their way (as the live frames do).
 import type { Message } from "../../schema/messages.ts";
 import { fanOut } from "./fan-out.ts";
 import type { ListLine } from "./remote-list.ts";
@@ -30,7 +30,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS list_lines (
   line TEXT,                  -- JSON ListLine; null: never read from its conversation
   stale INTEGER NOT NULL,
   seen INTEGER NOT NULL,      -- the highest seq delivered here
-  version INTEGER NOT NULL    -- moved by every event: a repair read during one is not stored
+  version INTEGER NOT NULL    -- moved by every change but a stale line's entries (which move seen)
 )`;
 
 type Row = { line: string | null; stale: number; seen: number; version: number };
@@ -69,7 +69,10 @@ export class UserList {
     const line = row?.line && !row.stale ? (JSON.parse(row.line) as ListLine) : null;
     const s = line?.summary;
     if (s && message.seq <= s.lastSeq) return;
-    if (!line || !s || message.seq !== s.lastSeq + 1 || REREAD.has(message.body.type)) return this.#write(message.conv, null, true, message.seq);
+    const reread = REREAD.has(message.body.type);
+    // stale or unknown: the repair reads it; only remember how far the deliveries went
+    if (!s && !reread) return this.#saw(message.conv, message.seq);
+    if (!line || !s || message.seq !== s.lastSeq + 1 || reread) return this.#write(message.conv, null, true, message.seq);
     s.lastSeq = message.seq;
     s.lastMessage = message;
     if (COUNTED.has(message.body.type) && message.sender !== userId) {
@@ -81,6 +84,15 @@ export class UserList {
     this.#write(message.conv, { summary: s, lastActivityAt: Math.max(line.lastActivityAt, message.ts) }, false, message.seq);
   }
 
+  /** An entry delivered while the line is stale or unknown: a repair that read the line before it is not stored. */
+  #saw(conv: string, seq: number): void {
+    this.#sql.exec(
+      "INSERT INTO list_lines (conv, line, stale, seen, version) VALUES (?, NULL, 1, ?, 0) ON CONFLICT (conv) DO UPDATE SET seen = max(seen, excluded.seen)",
+      conv,
+      seq,
+    );
+  }
+
   /** Something changed the user's line of `conv` that is read again from its conversation. */
   changed(conv: string): void {
     this.#write(conv, null, true, 0);
@@ -89,15 +101,16 @@ export class UserList {
   /** The user's lines of these conversations, stale and missing ones read from their objects. */
   async lines(userId: string, convs: readonly string[]): Promise<(ListLine | null)[]> {
     return fanOut(convs, async (conv) => {
-        const row = this.#row(conv);
-        if (row?.line && !row.stale) return JSON.parse(row.line) as ListLine;
-        const line = await this.#read(conv, userId);
-        const now = this.#row(conv);
-        // nothing arrived while it was read but entries it has: it is the line as of now
-        if (line && (now?.version ?? 0) === (row?.version ?? 0) && (now?.seen ?? 0) <= line.summary.lastSeq) {
-          this.#write(conv, line, false, line.summary.lastSeq);
-        }
-        return line;
+      const row = this.#row(conv);
+      if (row?.line && !row.stale) return JSON.parse(row.line) as ListLine;
+      const line = await this.#read(conv, userId);
+      const now = this.#row(conv);
+      // Stored only if, while it was read, nothing changed the line (a setting, a read, a join, a
+      // recall, a membership change) and no entry past it arrived: then it is the line as of now.
+      if (line && (now?.version ?? 0) === (row?.version ?? 0) && (now?.seen ?? 0) <= line.summary.lastSeq) {
+        this.#write(conv, line, false, line.summary.lastSeq);
+      }
+      return line;
     });
   }
 }
