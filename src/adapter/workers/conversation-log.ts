@@ -103,7 +103,7 @@ export class ObjectLog {
       receipts: new SqlReceiptStore(this.db),
       search: new SqlSearchStore(this.db),
       // each member's row of the list: its counters, moved by the appends and reads here, what it
-      // cleared or hid, and its settings (written here only: object-list.ts; copied to the directory)
+      // cleared or hid, and its settings (written here only, remote-list.ts; some copied to the directory)
       conversationList: new SqlConversationListStore(this.db),
     };
   }
@@ -127,7 +127,13 @@ export class ObjectLog {
     const [mine] = this.#holdsLog ? await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conv)) : [];
     if (mine) {
       // a copy to the directory that an earlier life did not finish
-      if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) this.directoryChanged(conv);
+      // (a membership or a settings change: the whole set of both)
+      if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) {
+        this.#copy(conv, async () => {
+          await this.#copyToDirectory(conv);
+          await this.#copyListSettings(conv);
+        });
+      }
       return;
     }
     const { db } = this.#directory;
@@ -198,15 +204,14 @@ export class ObjectLog {
 
   /**
    * The directory's rows of the conversation are made what they are here (roles, joins, removals,
-   * mutes, settings, each member's list settings; not the positions, counters nor last_seq,
-   * which only this object keeps). Idempotent: the whole set each time.
+   * mutes, settings; not the positions, the list rows nor last_seq, which only this object
+   * keeps). Idempotent: the whole set each time.
    */
   async #copyToDirectory(conv: string): Promise<void> {
     const [row] = await this.db.select().from(conversations).where(eq(conversations.id, conv));
     if (!row) return;
     const rows = await this.db.select().from(members).where(eq(members.convId, conv));
     const { db } = this.#directory;
-    const settings = await this.#listSettings(conv);
     const list = JSON.stringify(rows.map((m) => [m.userId, m.role, m.joinedAt, m.joinedSeq, m.removedSeq, m.mutedUntil]));
     await db.batch([
       db.run(sql`INSERT INTO ${members} (conv_id, user_id, role, joined_at, joined_seq, removed_seq, muted_until)
@@ -217,27 +222,18 @@ export class ObjectLog {
         .update(conversations)
         .set({ title: row.title, topic: row.topic, avatar: row.avatar, onlyAdminsSend: row.onlyAdminsSend, history: row.history, closedSeq: row.closedSeq })
         .where(eq(conversations.id, conv)),
-      this.#listSettingsCopy(conv, settings),
     ]);
   }
 
-  async #copyListSettings(conv: string, userId: string): Promise<void> {
-    await this.#directory.db.batch([this.#listSettingsCopy(conv, await this.#listSettings(conv, userId))]);
-  }
-
-  /** The list settings of `conv` here (of one user, or all), as JSON rows. */
-  async #listSettings(conv: string, userId?: string): Promise<string> {
+  /** The directory's list settings of `conv` (of one user, or all) are made what they are here. */
+  async #copyListSettings(conv: string, userId?: string): Promise<void> {
     const rows = await this.db
       .select({ userId: conversationLists.userId, pinned: conversationLists.pinned, mutedUntil: conversationLists.mutedUntil, archived: conversationLists.archived })
       .from(conversationLists)
       .where(and(eq(conversationLists.convId, conv), userId === undefined ? undefined : eq(conversationLists.userId, userId)));
-    return JSON.stringify(rows.map((r) => [r.userId, Number(r.pinned), r.mutedUntil, Number(r.archived)]));
-  }
-
-  /** The statement that makes the directory's list settings of `conv` these rows. */
-  #listSettingsCopy(conv: string, rows: string) {
-    return this.#directory.db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, pinned, muted_until, archived)
-      SELECT value ->> 0, ${conv}, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${rows}) WHERE true
+    const list = JSON.stringify(rows.map((r) => [r.userId, Number(r.pinned), r.mutedUntil, Number(r.archived)]));
+    await this.#directory.db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, pinned, muted_until, archived)
+      SELECT value ->> 0, ${conv}, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${list}) WHERE true
       ON CONFLICT (user_id, conv_id) DO UPDATE SET pinned = excluded.pinned, muted_until = excluded.muted_until, archived = excluded.archived`);
   }
 }
