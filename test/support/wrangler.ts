@@ -36,7 +36,8 @@ export interface WorkersTarget {
   persistDir: string;
   /** everything wrangler and the Worker printed so far */
   output(): string;
-  stop(): Promise<void>;
+  /** `crash`: SIGKILL at once (no shutdown, timers never fire), as a machine failing would */
+  stop(opts?: { crash?: boolean }): Promise<void>;
 }
 
 export interface StartWorkersOptions {
@@ -158,11 +159,13 @@ export async function startWorkers(options: StartWorkersOptions = {}): Promise<W
   child.stderr!.on("data", collect);
 
   let stopped = false;
-  const stop = async () => {
+  const stop = async ({ crash = false } = {}) => {
     if (!stopped) {
       stopped = true;
-      signalGroup(child, "SIGTERM");
-      await Promise.race([exited(child), sleep(5000)]);
+      if (!crash) {
+        signalGroup(child, "SIGTERM");
+        await Promise.race([exited(child), sleep(5000)]);
+      }
       // wrangler is gone (or stuck): make sure nothing of its group (workerd) outlives it
       signalGroup(child, "SIGKILL");
       await exited(child);

@@ -161,4 +161,20 @@ describe("Workers, each user's conversation list in the user's object", () => {
     expect((await api(a).patch(`/v1/conversations/${team}/settings`, { archived: true })).body.unread).toBe(78);
     expect(await lineOf(a, team)).toMatchObject({ archived: true, unread: 78 });
   }, 120_000);
+
+  test("a crash while delivered lines wait in memory: the woken object reads its lines again from the conversations", async () => {
+    const line = (await listOf(a)).find((x) => x.id === ab); // listed: every line written
+    const phone = await sockets.hello(w!.url, a.accessToken, { device: "phone" });
+    const sent = await send(b, ab, "just before the crash", [a.id]);
+    await phone.waitFor((f) => f.t === "msg" && f.conv === ab && f.seq === sent.seq, { what: "the entry" });
+    // a's object has the entry; its line is written a moment later (user-list.ts), or never: SIGKILL now
+    await w!.stop({ crash: true });
+    w = await startWorkers({ persistDir: persist.dir, vars: VARS });
+    expect(await lineOf(a, ab)).toMatchObject({
+      lastSeq: sent.seq,
+      unread: line.unread + 1,
+      mentions: line.mentions + 1,
+      lastMessage: { seq: sent.seq },
+    });
+  }, 120_000);
 });

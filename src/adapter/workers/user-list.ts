@@ -16,6 +16,16 @@
 // only writer of its state); the repair is stored only if nothing changed the line meanwhile and
 // no entry past it arrived, so a stored line is never older than what this object has seen. A
 // line thus lags its conversation only by the deliveries still on their way (as the live frames do).
+//
+// Writes are gathered: changed lines wait in memory (at most FLUSH_MS, MAX_PENDING lines) and are
+// written together, before any list is read. A storage write per delivered entry made a group's
+// fan-out 2.5 times slower under wrangler dev (bench:edge, 100 members): every member's object
+// committed once per entry. So that a crash cannot leave a line older than what was delivered, a
+// mark is written before the first gathered change (one write per gathering): an object that
+// wakes with the mark set reads every line again from its conversation.
+//
+// The table is not migrated: it holds nothing its conversations cannot answer again. A change to
+// it takes a new table name (dropping the old one), and every line is then read again once.
 import { isContent } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
 import { fanOut } from "./fan-out.ts";
@@ -24,6 +34,11 @@ import type { ListLine } from "./remote-list.ts";
 /** Entries after which the line is read again: they take back counts or change who counts. */
 const REREAD = new Set(["recall", "members_added", "member_removed"]);
 
+/** How long a changed line waits in memory to be written with others. */
+const FLUSH_MS = 250;
+/** Changed lines held in memory at most: more are written at once. */
+const MAX_PENDING = 100;
+
 const SCHEMA = `CREATE TABLE IF NOT EXISTS list_lines (
   conv TEXT PRIMARY KEY,
   line TEXT,                  -- JSON ListLine; null: never read from its conversation
@@ -31,6 +46,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS list_lines (
   seen INTEGER NOT NULL,      -- the highest seq delivered here
   version INTEGER NOT NULL    -- moved by every change but a stale line's entries (which move seen)
 )`;
+/** One row while changes wait in memory: a wake that finds it makes every line stale. */
+const PENDING_MARK = "CREATE TABLE IF NOT EXISTS list_unwritten (id INTEGER PRIMARY KEY CHECK (id = 1))";
 
 type Row = { line: string | null; stale: number; seen: number; version: number };
 
@@ -40,26 +57,54 @@ export class UserList {
   readonly #sql: SqlStorage;
   /** the conversation object's line of `userId` (readSummary) */
   readonly #read: (conv: string, userId: string) => Promise<ListLine | null>;
+  /** lines changed since the last write, as they are now */
+  readonly #pending = new Map<string, Row>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(sql: SqlStorage, read: (conv: string, userId: string) => Promise<ListLine | null>) {
     this.#sql = sql;
     this.#read = read;
     sql.exec(SCHEMA);
+    sql.exec(PENDING_MARK);
+    // changes of an earlier life that were never written: any line may be behind
+    if (sql.exec("SELECT 1 FROM list_unwritten").toArray().length > 0) {
+      sql.exec("UPDATE list_lines SET stale = 1, version = version + 1");
+      sql.exec("DELETE FROM list_unwritten");
+    }
   }
 
   #row(conv: string): Row | undefined {
-    return this.#sql.exec<Row>("SELECT line, stale, seen, version FROM list_lines WHERE conv = ?", conv).toArray()[0];
+    return this.#pending.get(conv) ?? this.#sql.exec<Row>("SELECT line, stale, seen, version FROM list_lines WHERE conv = ?", conv).toArray()[0];
   }
 
+  #put(conv: string, row: Row): void {
+    if (this.#pending.size === 0) this.#sql.exec("INSERT OR IGNORE INTO list_unwritten (id) VALUES (1)");
+    this.#pending.set(conv, row);
+    if (this.#pending.size >= MAX_PENDING) this.flush();
+    else this.#flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Writes the changed lines (in one implicit transaction: no await in between) and clears the mark. */
+  flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#pending.size === 0) return;
+    for (const [conv, r] of this.#pending) {
+      this.#sql.exec("INSERT OR REPLACE INTO list_lines (conv, line, stale, seen, version) VALUES (?, ?, ?, ?, ?)", conv, r.line, r.stale, r.seen, r.version);
+    }
+    this.#pending.clear();
+    this.#sql.exec("DELETE FROM list_unwritten");
+  }
+
+  /** `line` null keeps the line there is (made stale or not). */
   #write(conv: string, line: ListLine | null, stale: boolean, seen: number): void {
-    this.#sql.exec(
-      `INSERT INTO list_lines (conv, line, stale, seen, version) VALUES (?, ?, ?, ?, 1)
-       ON CONFLICT (conv) DO UPDATE SET line = coalesce(excluded.line, line), stale = excluded.stale, seen = max(seen, excluded.seen), version = version + 1`,
-      conv,
-      line && JSON.stringify(line),
-      Number(stale),
-      seen,
-    );
+    const row = this.#row(conv);
+    this.#put(conv, {
+      line: line ? JSON.stringify(line) : (row?.line ?? null),
+      stale: Number(stale),
+      seen: Math.max(row?.seen ?? seen, seen),
+      version: (row?.version ?? 0) + 1,
+    });
   }
 
   /** A committed entry of `message.conv`, delivered to `userId` (this object's user). */
@@ -85,11 +130,8 @@ export class UserList {
 
   /** An entry delivered while the line is stale or unknown: a repair that read the line before it is not stored. */
   #saw(conv: string, seq: number): void {
-    this.#sql.exec(
-      "INSERT INTO list_lines (conv, line, stale, seen, version) VALUES (?, NULL, 1, ?, 0) ON CONFLICT (conv) DO UPDATE SET seen = max(seen, excluded.seen)",
-      conv,
-      seq,
-    );
+    const row = this.#row(conv);
+    this.#put(conv, row ? { ...row, seen: Math.max(row.seen, seq) } : { line: null, stale: 1, seen: seq, version: 0 });
   }
 
   /** Something changed the user's line of `conv` that is read again from its conversation. */
@@ -99,6 +141,7 @@ export class UserList {
 
   /** The user's lines of these conversations, stale and missing ones read from their objects. */
   async lines(userId: string, convs: readonly string[]): Promise<(ListLine | null)[]> {
+    this.flush();
     return fanOut(convs, async (conv) => {
       const row = this.#row(conv);
       if (row?.line && !row.stale) return JSON.parse(row.line) as ListLine;
