@@ -126,8 +126,9 @@ export const reactions = sqliteTable(
 );
 
 // The full-text index (docs/protocol.md "Search"): one row per content entry with text, numbered
-// for the FTS5 table `search_index` (a virtual table, created by drizzle/0003_search.sql; its
-// rowid is this table's), and how far each conversation's log has been indexed.
+// for the FTS5 table `search_index` (a virtual table, created by drizzle/0003_search.sql and made
+// contentless by 0011_search_contentless.sql; its rowid is this table's), and how far each
+// conversation's log has been indexed.
 export const searchRows = sqliteTable(
   "search_rows",
   {
@@ -137,7 +138,8 @@ export const searchRows = sqliteTable(
     senderId: text("sender_id").notNull(),
     ts: integer("ts").notNull(),
   },
-  (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq), index("search_rows_ts").on(t.ts)],
+  // No index on ts: a search is driven by the FTS5 match (then sorted), never by a range of ts.
+  (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq)],
 );
 
 export const searchPositions = sqliteTable("search_positions", {

@@ -1,5 +1,6 @@
 // The full-text index on SQLite FTS5: `search_index` holds the words (core/search-text.ts prepares
-// them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
+// them) and no copy of the texts (contentless: a hit's text is read from messages), `search_rows`
+// which entry each row is, `search_positions` how far each log is indexed.
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
 import { eq, sql } from "drizzle-orm";
