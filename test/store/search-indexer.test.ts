@@ -1,0 +1,77 @@
+// The search indexer's share of the thread (src/core/search-indexer.ts): while entries are being
+// committed it holds the thread at most about its share, search falling behind; once the commits
+// stop it catches up at full speed. The real libSQL store; only the time of its steps is summed.
+import { afterAll, expect, test } from "bun:test";
+import { openLibsql } from "../../src/adapter/bun/store.ts";
+import { SearchIndexer } from "../../src/core/search-indexer.ts";
+import { matchExpression, parseQuery } from "../../src/core/search-text.ts";
+import type { NewEntry } from "../../src/core/store/message-log.ts";
+import type { SearchStore } from "../../src/core/store/search.ts";
+import { tempDataDir } from "../support/target.ts";
+
+const data = tempDataDir();
+afterAll(() => data.remove());
+
+const CONVS = 20;
+const BACKLOG = 40_000;
+
+test("while sends go on the indexer holds the thread about its share at most; when they stop it catches up at once", async () => {
+  const { store, close } = await openLibsql({ dataDir: data.dir, synchronous: "NORMAL" });
+  try {
+    await store.users.createUser({ id: "u", username: "u", displayName: "u", passwordHash: "x", createdAt: 0 });
+    const convs = Array.from({ length: CONVS }, (_, i) => `g${i}`);
+    for (const id of convs) await store.conversations.createGroup({ id, title: id, createdAt: 0 }, [{ userId: "u", role: "owner" }]);
+    let n = 0;
+    const entries = (count: number): NewEntry[] =>
+      Array.from({ length: count }, () => {
+        n++;
+        return { id: `m${n}`, conv: convs[n % CONVS]!, sender: "u", clientId: `c${n}`, ts: n, body: { type: "text", text: `entry ${n} hello` } };
+      });
+    // committed while the indexer did not run (SEARCH_INDEX=off, say)
+    for (let i = 0; i < BACKLOG; i += 2000) await store.messageLog.appendEntries(entries(2000));
+
+    let busyMs = 0;
+    const timed: SearchStore = {
+      behind: (limit) => store.search.behind(limit),
+      search: (...args) => store.search.search(...args),
+      async catchUp(list, limit) {
+        const started = performance.now();
+        try {
+          return await store.search.catchUp(list, limit);
+        } finally {
+          busyMs += performance.now() - started;
+        }
+      },
+    };
+    const share = 0.1;
+    const indexer = new SearchIndexer(timed, (error) => {
+      throw error;
+    }, share);
+    for (const conv of convs) indexer.touched(conv);
+
+    // sends go on for 2 s: a few entries committed every 10 ms
+    const sending = performance.now();
+    while (performance.now() - sending < 2000) {
+      const batch = entries(5);
+      await store.messageLog.appendEntries(batch);
+      for (const e of batch) indexer.touched(e.conv);
+      await Bun.sleep(10);
+    }
+    const sharedMs = busyMs;
+    expect(sharedMs / (performance.now() - sending)).toBeLessThan(2 * share);
+    expect(await store.search.behind(CONVS)).not.toEqual([]);
+
+    // the sends stop: steps follow each other at once
+    busyMs = 0;
+    const stopped = performance.now();
+    await indexer.idle();
+    expect(busyMs / (performance.now() - stopped)).toBeGreaterThan(0.4);
+    expect(await store.search.behind(CONVS)).toEqual([]);
+    const hits = await store.search.search("u", matchExpression(parseQuery(`entry ${n} hello`)), {}, null, 10);
+    expect(hits.map((h) => h.message.id)).toEqual([`m${n}`]);
+    const all = await store.search.search("u", matchExpression(parseQuery("hello")), { conv: "g1" }, null, 5000);
+    expect(all.length).toBe(Math.floor((n - 1) / CONVS) + 1);
+  } finally {
+    close();
+  }
+}, 120_000);
