@@ -5,22 +5,32 @@
 // up every conversation whose log is ahead of it.
 //
 // Indexing runs on the thread that commits and acknowledges sends (an embedded database works
-// synchronously underneath its promises). While entries are being committed, the indexer takes at
-// most `share` of that thread's time: after a step of d ms with a backlog left, it waits
-// d × (1 − share) / share before the next. At saturation sends keep the rest, and search falls
-// behind the log by whatever the indexer cannot do in its share; once a wait passes without a
-// commit, steps follow each other at once and the index catches up at full speed.
+// synchronously underneath its promises), so it takes only what the sends leave of that thread.
+// While entries are being committed, the indexer waits after each step, turn by turn, and
+// measures how much of that wait went to other work (turns that took longer than an empty one);
+// its share of the thread is then what the others left (less a margin), at least MIN_SHARE. At
+// saturation the sends keep 95% of the thread and search falls behind the log by whatever the
+// indexer cannot do in its 5%; under a lighter load it uses the idle time; once a wait passes
+// without a commit, steps follow each other at once and the index catches up at full speed.
 import { nextTurn } from "./next-turn.ts";
 import type { SearchStore } from "./store/search.ts";
 
 /** Entries indexed per step (one transaction), at most. */
-const BATCH = 1000;
+const BATCH = 500;
 /** How long a step waits for more commits when there is no backlog: search lags the log by about this. */
 const GATHER_MS = 50;
 /** Conversations per step, at most (their list is one JSON parameter). */
 const MAX_CONVERSATIONS = 500;
-/** The indexer's share of the thread while entries are being committed (see above). */
-export const INDEX_SHARE = 0.05;
+/** The indexer's share of the thread while entries are being committed: at least (at saturation)… */
+export const MIN_SHARE = 0.05;
+/** …at most (others' bursts keep some room) … */
+const MAX_SHARE = 0.8;
+/** …and what it leaves of the others' idle time. */
+const MARGIN = 0.1;
+/** A turn longer than this did other work (an empty turn takes some microseconds). */
+const WORK_TURN_MS = 0.1;
+/** A wait shorter than this keeps the last measure of the others' part. */
+const MEASURE_MS = 5;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -32,13 +42,15 @@ export class SearchIndexer {
   /** entries committed so far (touched() calls), and when the last pause began */
   #commits = 0;
   #commitsAtPause = 0;
-  /** performance.now() before which no step starts while sends go on (the share) */
-  #nextStepAt = 0;
+  /** when the last step began and ended (performance.now()) */
+  #step = { started: 0, ended: 0 };
+  /** the share of the thread the others used during the last wait (0-1); unknown at first: all */
+  #othersUsed = 1;
 
   constructor(
     private readonly store: SearchStore,
     private readonly onError: (error: unknown) => void,
-    private readonly share = INDEX_SHARE,
+    private readonly minShare = MIN_SHARE,
   ) {}
 
   /** Catches up every conversation whose log is ahead of the index (after a restart, say). */
@@ -81,9 +93,7 @@ export class SearchIndexer {
       } catch (error) {
         this.onError(error); // the next start() catches it up
       }
-      const ended = performance.now();
-      // the next step while sends go on: once they had the rest of the thread
-      this.#nextStepAt = ended + ((ended - started) * (1 - this.share)) / this.share;
+      this.#step = { started, ended: performance.now() };
     }
   }
 
@@ -91,14 +101,28 @@ export class SearchIndexer {
    * Before a step. Without a backlog it waits a moment for more commits: under a steady trickle
    * of sends one step then indexes many entries in one transaction, instead of a transaction of
    * its own (and the thread held for it) after every commit. While sends go on (entries were
-   * committed since the last pause began), it also waits until they had their share of the
+   * committed since the last pause began), it then waits until the others had their part of the
    * thread. A backlog with nothing committed meanwhile goes on at the next turn.
    */
-  #pause(backlog: boolean): Promise<void> {
+  async #pause(backlog: boolean): Promise<void> {
     const busy = this.#commits !== this.#commitsAtPause;
     this.#commitsAtPause = this.#commits;
-    const gather = backlog ? 0 : GATHER_MS;
-    if (busy) return sleep(Math.max(gather, this.#nextStepAt - performance.now()));
-    return backlog ? nextTurn() : sleep(gather);
+    if (!busy) return backlog ? nextTurn() : sleep(GATHER_MS);
+    if (!backlog) await sleep(GATHER_MS);
+    const share = Math.min(MAX_SHARE, Math.max(this.minShare, 1 - this.#othersUsed - MARGIN));
+    const { started, ended } = this.#step;
+    const until = ended + ((ended - started) * (1 - share)) / share;
+    // turn by turn, measuring the others' part of the wait (at least one turn)
+    let waited = 0;
+    let work = 0;
+    do {
+      const turn = performance.now();
+      await nextTurn();
+      const took = performance.now() - turn;
+      waited += took;
+      if (took > WORK_TURN_MS) work += took;
+    } while (performance.now() < until && !this.#stopped);
+    // one or two turns say little: the last longer measure stands
+    if (waited >= MEASURE_MS) this.#othersUsed = work / waited;
   }
 }
