@@ -109,20 +109,20 @@ export class SearchIndexer {
     this.#commitsAtPause = this.#commits;
     if (!busy) return backlog ? nextTurn() : sleep(GATHER_MS);
     if (!backlog) await sleep(GATHER_MS);
-    const share = Math.min(MAX_SHARE, Math.max(this.minShare, 1 - this.#othersUsed - MARGIN));
     const { started, ended } = this.#step;
-    const until = ended + ((ended - started) * (1 - share)) / share;
     // turn by turn, measuring the others' part of the wait (at least one turn)
     let waited = 0;
     let work = 0;
-    do {
+    for (;;) {
       const turn = performance.now();
       await nextTurn();
       const took = performance.now() - turn;
       waited += took;
       if (took > WORK_TURN_MS) work += took;
-    } while (performance.now() < until && !this.#stopped);
-    // one or two turns say little: the last longer measure stands
-    if (waited >= MEASURE_MS) this.#othersUsed = work / waited;
+      // one or two turns say little: until then the last measure stands
+      if (waited >= MEASURE_MS) this.#othersUsed = work / waited;
+      const share = Math.min(MAX_SHARE, Math.max(this.minShare, 1 - this.#othersUsed - MARGIN));
+      if (performance.now() >= ended + ((ended - started) * (1 - share)) / share || this.#stopped) return;
+    }
   }
 }
