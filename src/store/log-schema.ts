@@ -7,8 +7,7 @@
 //   member's read/delivered positions;
 // - conversations: its one row: settings, last_seq, closed_seq;
 // - search_rows, search_positions and the FTS5 table search_index (a virtual table, created by
-//   drizzle/log/0001_search.sql, contentless since 0003_search_contentless.sql): its full-text
-//   index (src/store/sql/search.ts);
+//   drizzle/log/0001_search.sql): its full-text index (src/store/sql/search.ts);
 // - conversation_lists, hidden_entries: each member's counters, which the append moves in its
 //   transaction (src/store/sql/list-counters.ts), and what it cleared or hid.
 // drizzle-kit generates drizzle/log/*.sql from this file (drizzle.log.config.ts); the object

@@ -126,9 +126,8 @@ export const reactions = sqliteTable(
 );
 
 // The full-text index (docs/protocol.md "Search"): one row per content entry with text, numbered
-// for the FTS5 table `search_index` (a virtual table, created by drizzle/0003_search.sql and made
-// contentless by 0011_search_contentless.sql; its rowid is this table's), and how far each
-// conversation's log has been indexed.
+// for the FTS5 table `search_index` (a virtual table, created by drizzle/0003_search.sql; its
+// rowid is this table's), and how far each conversation's log has been indexed.
 export const searchRows = sqliteTable(
   "search_rows",
   {

@@ -1,6 +1,7 @@
 // The full-text index on SQLite FTS5: `search_index` holds the words (core/search-text.ts prepares
-// them) and no copy of the texts (contentless: a hit's text is read from messages), `search_rows`
-// which entry each row is, `search_positions` how far each log is indexed.
+// them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
+// (A contentless table, content='' with contentless_delete=1, wrote about 4% less per entry but
+// made a search for a word in half of 300,000 entries 3.4 times slower: 122 against 36 ms.)
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
 import { eq, sql } from "drizzle-orm";
