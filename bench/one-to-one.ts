@@ -6,7 +6,11 @@
 // persistence), Parley (DB_SYNCHRONOUS=NORMAL), Parley without the search index (SEARCH_INDEX=off:
 // what indexing costs the send path), and with --full Parley with DB_SYNCHRONOUS=FULL.
 // Prints a JSON line per target and run, then a ratio line per Parley variant against the relay
-// (medians over runs), and one of Parley with search against Parley without.
+// (medians over runs), and one of Parley with search against Parley without. With search, each
+// run also says how far the index was behind the log when the load stopped (searchBehind, entries)
+// and how long it then took to catch up (searchCaughtUpMs): at saturation the indexer takes only
+// its share of the thread (src/core/search-indexer.ts), so search falls behind.
+import { createClient } from "@libsql/client";
 import { runGenerator } from "./lib/generator.ts";
 import { parleyPairs, relayPairs } from "./lib/pairs.ts";
 import { boolFlag, cpuSeconds, emit, median, numFlag, peakRssKiB } from "./lib/stats.ts";
@@ -29,13 +33,35 @@ function start(target: Target) {
   });
 }
 
+/** Entries of the server's log not in its search index yet, read from its database file (WAL: a reader never blocks the server). */
+async function searchBehind(dataDir: string): Promise<number> {
+  const db = createClient({ url: `file:${dataDir}/parley.db` });
+  try {
+    const { rows } = await db.execute(`SELECT coalesce(sum(c.last_seq - coalesce(p.seq, 0)), 0) AS behind
+      FROM conversations c LEFT JOIN search_positions p ON p.conv_id = c.id`);
+    return Number(rows[0]!.behind);
+  } finally {
+    db.close();
+  }
+}
+
+/** How far the index is behind when the load stops, and how long it takes to catch up (polled every 20 ms). */
+async function searchLag(dataDir: string): Promise<{ searchBehind: number; searchCaughtUpMs: number }> {
+  const stopped = performance.now();
+  const behind = await searchBehind(dataDir);
+  while ((await searchBehind(dataDir)) > 0) await Bun.sleep(20);
+  return { searchBehind: behind, searchCaughtUpMs: Math.round(performance.now() - stopped) };
+}
+
 async function runOnce(target: Target, run: number): Promise<Record<string, any>> {
   const { child, pairs: cfgPairs } = await start(target);
   try {
     const cfg = { mode: target === "raw-relay" ? "relay" : "parley", url: child.url, window, warmupMs, durationMs, pairs: cfgPairs };
     const cpu0 = cpuSeconds(child.pid);
     const result = await runGenerator("bench/lib/load-1to1.ts", cfg, warmupMs + durationMs + 30_000);
-    const record = { bench: "1to1", target, run, ...result, serverCpuSec: cpuSeconds(child.pid) - cpu0, serverPeakRssMiB: peakRssKiB(child.pid) / 1024 };
+    const serverCpuSec = cpuSeconds(child.pid) - cpu0;
+    const lag = target === "parley" && "dataDir" in child ? await searchLag(String(child.dataDir)) : {};
+    const record = { bench: "1to1", target, run, ...result, serverCpuSec, serverPeakRssMiB: peakRssKiB(child.pid) / 1024, ...lag };
     emit(record);
     return record;
   } finally {
@@ -78,4 +104,6 @@ emit({
   runs: repeat,
   throughputRatio: Number((median(withSearch.map((r) => r.msgsPerSec)) / median(withoutSearch.map((r) => r.msgsPerSec))).toFixed(3)),
   p99Ratio: Number((median(withSearch.map((r) => r.p99)) / median(withoutSearch.map((r) => r.p99))).toFixed(3)),
+  searchBehind: median(withSearch.map((r) => r.searchBehind)),
+  searchCaughtUpMs: median(withSearch.map((r) => r.searchCaughtUpMs)),
 });

@@ -18,7 +18,7 @@ export async function relayPairs(n: number): Promise<{ child: Child; pairs: Pair
 }
 
 /** Parley with `env` and `n` pairs, each its own direct conversation. */
-export async function parleyPairs(n: number, env: Record<string, string> = {}): Promise<{ child: Child; pairs: Pair[] }> {
+export async function parleyPairs(n: number, env: Record<string, string> = {}): Promise<{ child: Child & { dataDir: string }; pairs: Pair[] }> {
   // the benches measure the send path, not the per-socket frame limit
   const child = await spawnParley({ env: { WS_FRAMES_PER_SEC: "1000000", WS_FRAME_BURST: "1000000", ...env } });
   const users = await registerUsers(child.url, n * 2);

@@ -137,7 +137,8 @@ export const searchRows = sqliteTable(
     senderId: text("sender_id").notNull(),
     ts: integer("ts").notNull(),
   },
-  (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq), index("search_rows_ts").on(t.ts)],
+  // No index on ts: a search is driven by the FTS5 match (then sorted), never by a range of ts.
+  (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq)],
 );
 
 export const searchPositions = sqliteTable("search_positions", {

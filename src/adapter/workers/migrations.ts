@@ -17,10 +17,12 @@ import m0007 from "../../../drizzle/0007_bots.sql";
 import m0008 from "../../../drizzle/0008_bot_positions.sql";
 import m0009 from "../../../drizzle/0009_conversation_lists.sql";
 import m0010 from "../../../drizzle/0010_push.sql";
+import m0011 from "../../../drizzle/0011_search_rows_no_ts.sql";
 import logJournal from "../../../drizzle/log/meta/_journal.json";
 import log0000 from "../../../drizzle/log/0000_log.sql";
 import log0001 from "../../../drizzle/log/0001_search.sql";
 import log0002 from "../../../drizzle/log/0002_conversation_lists.sql";
+import log0003 from "../../../drizzle/log/0003_search_rows_no_ts.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -38,6 +40,7 @@ const files: Record<string, string> = {
   "0008_bot_positions": m0008,
   "0009_conversation_lists": m0009,
   "0010_push": m0010,
+  "0011_search_rows_no_ts": m0011,
 };
 
 // The same for drizzle/log/ (drizzle.log.config.ts).
@@ -45,6 +48,7 @@ const logFiles: Record<string, string> = {
   "0000_log": log0000,
   "0001_search": log0001,
   "0002_conversation_lists": log0002,
+  "0003_search_rows_no_ts": log0003,
 };
 
 export interface Migration {

@@ -1,5 +1,7 @@
 // The full-text index on SQLite FTS5: `search_index` holds the words (core/search-text.ts prepares
 // them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
+// (A contentless table, content='' with contentless_delete=1, wrote about 4% less per entry but
+// made a search for a word in half of 300,000 entries 3.4 times slower: 122 against 36 ms.)
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
 import { eq, sql } from "drizzle-orm";
@@ -31,20 +33,37 @@ export class SqlSearchStore implements SearchStore {
 
   async catchUp(convs: string[], limit: number): Promise<{ more: string[] }> {
     if (convs.length === 0) return { more: [] };
-    // The entries after each conversation's indexed position, conversation by conversation in the
-    // order given. At most `limit` entries and BATCH_BYTES of bodies (at least one entry): a step
-    // of the indexer holds the event loop for a bounded time, however large the messages.
-    const list = sql`json_each(${JSON.stringify(convs)})`;
+    // Which entries: each conversation's from its indexed position to its last_seq, conversation
+    // by conversation in the order given, limit + 1 in all (the one after shows there are more).
+    // Worked out first, so the read below touches only those rows, however far the index is behind.
+    const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(sql`
+      SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
+      FROM json_each(${JSON.stringify(convs)}) v
+        JOIN ${conversations} c ON c.id = v.value
+        LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
+      ORDER BY v.key`);
+    const ranges: [string, number, number, number][] = [];
+    let left = limit + 1;
+    for (const h of heads) {
+      const [done, last] = [Number(h.done), Number(h.last)];
+      if (left === 0) break;
+      if (last <= done) continue;
+      const take = Math.min(last - done, left);
+      ranges.push([h.conv, done + 1, done + take, Number(h.key)]);
+      left -= take;
+    }
+    if (ranges.length === 0) return { more: [] };
+    // Those entries, at most BATCH_BYTES of bodies (at least one entry): a step of the indexer
+    // holds the event loop for a bounded time, however large the messages.
     const size = sql<number>`length(CAST(m.body AS BLOB))`;
-    const walk = sql`ORDER BY v.key, m.seq`;
     // only the rows of this step reach this process, and the one after it (more)
     type Row = { conv_id: string; seq: number; sender_id: string; ts: number; body: string; edited_text: string | null; key: number; size: number; running: number };
     const rows = await this.db.all<Row>(sql`
       SELECT * FROM (
-        SELECT m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.key AS key, ${size} AS size, sum(${size}) OVER (${walk}) AS running
-        FROM ${list} v CROSS JOIN ${messages} m
-        WHERE m.conv_id = v.value AND m.seq > coalesce((SELECT p.seq FROM ${searchPositions} p WHERE p.conv_id = v.value), 0)
-        ${walk} LIMIT ${limit + 1})
+        SELECT m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.value ->> 3 AS key, ${size} AS size,
+          sum(${size}) OVER (ORDER BY v.value ->> 3, m.seq) AS running
+        FROM json_each(${JSON.stringify(ranges)}) v CROSS JOIN ${messages} m
+        WHERE m.conv_id = v.value ->> 0 AND m.seq BETWEEN v.value ->> 1 AND v.value ->> 2)
       WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
     let n = 0;
     while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= BATCH_BYTES)) n++;
