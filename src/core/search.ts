@@ -17,20 +17,22 @@ export class Search {
     const { conv, from, after, before } = query;
     const hits = await this.store.search(userId, matchExpression(terms), { conv, from, after, before }, cursor, query.limit + 1);
     const page = hits.slice(0, query.limit);
-    const last = page.at(-1)?.message;
+    const last = page.at(-1)?.at;
     return {
       items: page.map(({ message, text }) => ({ message, ...snippetOf(text, terms) })),
-      nextCursor: hits.length > query.limit && last ? encodeCursor({ ts: last.ts, conv: last.conv, seq: last.seq }) : null,
+      nextCursor: hits.length > query.limit && last ? encodeCursor(last) : null,
     };
   }
 }
 
-const encodeCursor = (c: SearchCursor): string => btoa(JSON.stringify([c.ts, c.conv, c.seq])).replace(/=+$/, "");
+const encodeCursor = (c: SearchCursor): string => btoa(JSON.stringify([c.ts, c.tie, c.conv])).replace(/=+$/, "");
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
 function decodeCursor(text: string): SearchCursor {
   try {
-    const [ts, conv, seq] = JSON.parse(atob(text)) as unknown[];
-    if (typeof ts === "number" && typeof conv === "string" && typeof seq === "number") return { ts, conv, seq };
+    const [ts, tie, conv] = JSON.parse(atob(text)) as unknown[];
+    if (isCount(ts) && isCount(tie) && typeof conv === "string") return { ts, tie, conv };
   } catch {
     // falls through
   }

@@ -72,6 +72,30 @@ for (const kind of targetKinds()) {
       expectError(await search(b, { q: "report", cursor: "not-a-cursor" }), 400, "invalid_request");
     });
 
+    test("paging across conversations: each visible hit exactly once, newest first, sends of the same millisecond too", async () => {
+      const [a, b, c] = (await registerMany(t.url, 3)) as [TestUser, TestUser, TestUser];
+      const convs = [await group(a, [b]), await group(a, [b]), await group(c, [a]), await group(a, [b])];
+      // Sent at once, so that many share a millisecond (their order is then the index's).
+      const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => sendText(i % 4 === 2 ? c : i % 3 ? a : b, convs[i % 4]!, `tally ${i}`)));
+      const visible = sent.filter((m) => m.conv !== convs[2]);
+      const hidden = visible[7]!;
+      expect((await b.api.post(`/v1/conversations/${hidden.conv}/messages/${hidden.seq}/hide`, {})).status).toBe(200);
+      await found(a, { q: "tally", limit: 50 }, 40);
+      const pages: any[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await search(b, { q: "tally", limit: 3, ...(cursor ? { cursor } : {}) })).body;
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        pages.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const key = (m: { conv: string; seq: number }) => `${m.conv}/${m.seq}`;
+      expect(pages.map((h) => key(h.message)).sort()).toEqual(visible.filter((m) => m !== hidden).map(key).sort());
+      const times = pages.map((h) => h.message.ts);
+      expect(times).toEqual([...times].sort((x, y) => y - x));
+      expect(new Set(times).size).toBeLessThan(times.length);
+    });
+
     test("only what the caller may read: not others' conversations, a removed member up to its removal, since_join", async () => {
       const [owner, member, late, stranger] = (await registerMany(t.url, 4)) as [TestUser, TestUser, TestUser, TestUser];
       const conv = await group(owner, [member]);

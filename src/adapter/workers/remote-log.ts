@@ -7,7 +7,7 @@ import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { ReceiptStore } from "../../core/store/receipts.ts";
-import type { SearchStore } from "../../core/store/search.ts";
+import { newestFirst, type SearchStore } from "../../core/store/search.ts";
 import type { Env } from "./env.ts";
 import { fanOut } from "./fan-out.ts";
 import { conversationObject, userObject } from "./objects.ts";
@@ -21,10 +21,6 @@ const userObjectLines =
   (env: Env): LinesOf =>
   (userId, convs) =>
     userObject(env, userId).listLines(userId, convs.map((c) => c.id));
-
-/** Search hits newest first, as each object orders its own: by (ts, conv, seq) descending. */
-const newestFirst = (a: { message: { ts: number; conv: string; seq: number } }, b: typeof a) =>
-  b.message.ts - a.message.ts || (a.message.conv === b.message.conv ? b.message.seq - a.message.seq : a.message.conv < b.message.conv ? 1 : -1);
 
 /**
  * `lines`: where each user's list lines come from; by default the user's object, which keeps them
@@ -55,7 +51,7 @@ export function remoteLogStore(env: Env, directory: Store, lines: LinesOf = user
     async search(viewer, match, filters, cursor, limit) {
       const convs = filters.conv !== undefined ? [filters.conv] : (await directory.conversationList.list(viewer, {})).map((c) => c.id);
       const pages = await fanOut(convs.slice(0, SEARCH_FANOUT_MAX), (conv) => at(conv).readSearch(conv, viewer, match, filters, cursor, limit));
-      return pages.flat().sort(newestFirst).slice(0, limit);
+      return pages.flat().sort((a, b) => newestFirst(a.at, b.at)).slice(0, limit);
     },
   };
   const receipts: ReceiptStore = {

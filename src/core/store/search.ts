@@ -10,12 +10,25 @@ export interface SearchFilters {
   before?: number;
 }
 
-/** Where a page of results ends: the next page starts after this hit (newest first). */
+/**
+ * Where a hit is in the order of results, newest first: by `ts`, then `tie` (the order the index
+ * took entries of the same millisecond in), then `conv`, all descending. A page's cursor is its
+ * last hit's: the next page starts after it.
+ */
 export interface SearchCursor {
   ts: number;
+  tie: number;
   conv: string;
-  seq: number;
 }
+
+export interface SearchHitOf {
+  message: Message;
+  text: string;
+  at: SearchCursor;
+}
+
+/** Hits newest first: the order of SearchCursor. */
+export const newestFirst = (a: SearchCursor, b: SearchCursor): number => b.ts - a.ts || b.tie - a.tie || (a.conv === b.conv ? 0 : a.conv < b.conv ? 1 : -1);
 
 export interface SearchStore {
   /** Conversations whose log is ahead of the index. */
@@ -29,7 +42,7 @@ export interface SearchStore {
   catchUp(convs: string[], limit: number): Promise<{ more: string[] }>;
   /**
    * Content entries matching `match` (an FTS5 expression) that `viewer` may read, newest first,
-   * with their current text (an edit's, if edited); at most `limit`.
+   * with their current text (an edit's, if edited) and where each is in that order; at most `limit`.
    */
-  search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<{ message: Message; text: string }[]>;
+  search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<SearchHitOf[]>;
 }
