@@ -137,7 +137,8 @@ export const searchRows = sqliteTable(
     senderId: text("sender_id").notNull(),
     ts: integer("ts").notNull(),
   },
-  // No index on ts: a search is driven by the FTS5 match (then sorted), never by a range of ts.
+  // No index on ts: the id is numbered by time (sql/search.ts), and a search walks the FTS5 match
+  // in id order, newest first.
   (t) => [uniqueIndex("search_rows_entry").on(t.convId, t.seq)],
 );
 
