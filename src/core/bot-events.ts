@@ -8,7 +8,9 @@
 // A process that dies between a commit and its append would lose those entries' events: so each
 // append also moves the bot's position in the conversation (same transaction), and catchUp()
 // (run on start, before live events) appends what the log holds past each position. Receipts are
-// not in the log and are not caught up.
+// not in the log and are not caught up. Where the log is kept apart from the outbox (a Workers
+// conversation object under LOG_PLACEMENT=object), catchUpFromLog() judges who is behind on the
+// log's own roster and end instead of the outbox database's copy of them.
 import type { BotEventBody, EventType } from "../schema/bots.ts";
 import type { Conversation } from "../schema/conversations.ts";
 import { MAX_PAGE_BYTES, type Message } from "../schema/messages.ts";
@@ -16,6 +18,7 @@ import { outboxLimits, type BotPolicy } from "./bots.ts";
 import type { DomainEvent, EventSink } from "./events.ts";
 import type { Clock } from "./ports.ts";
 import type { BehindBot, BotOutbox, OutboxRow, Reached } from "./store/bot-outbox.ts";
+import type { ConversationStore } from "./store/conversations.ts";
 import type { MessageLog } from "./store/message-log.ts";
 import type { BotStore, BotTarget } from "./store/bots.ts";
 
@@ -91,13 +94,60 @@ export class BotEventSink implements EventSink {
    * published is appended once (positions).
    */
   catchUp(log: MessageLog, conv?: string): Promise<void> {
+    return this.#catchUp(log, () => this.deps.outbox.behind(CATCH_UP_PAIRS, conv));
+  }
+
+  /**
+   * catchUp() of one conversation whose log and roster are not in the outbox's database (a
+   * Workers conversation object under LOG_PLACEMENT=object, where the database's last_seq never
+   * moves): who is behind is judged on `conversations`, the log's own, against the positions the
+   * outbox keeps beside its rows.
+   */
+  catchUpFromLog(log: MessageLog, conversations: Pick<ConversationStore, "roster" | "conversation">, conv: string): Promise<void> {
+    return this.#catchUp(log, () => this.#behindIn(conversations, conv));
+  }
+
+  /** Whether `users` has a bot, as far as this sink knows (undefined: some were not looked up yet). */
+  hasBotAmong(users: readonly string[]): boolean | undefined {
+    let unknown = false;
+    for (const u of users) {
+      const isBot = this.#isBot.get(u);
+      if (isBot) return true;
+      if (isBot === undefined) unknown = true;
+    }
+    return unknown ? undefined : false;
+  }
+
+  #catchUp(log: MessageLog, behind: () => Promise<BehindBot[]>): Promise<void> {
     this.#enqueue(async () => {
-      const behind = () => this.deps.outbox.behind(CATCH_UP_PAIRS, conv);
       for (let pairs = await behind(); pairs.length > 0; pairs = await behind()) {
         for (const pair of pairs) await this.#catchUpPair(log, pair);
       }
     });
     return this.#chain;
+  }
+
+  /** What the outbox's behind() answers, from the log's roster: members read to its end, former ones to their removal. */
+  async #behindIn(conversations: Pick<ConversationStore, "roster" | "conversation">, conv: string): Promise<BehindBot[]> {
+    const [roster, conversation] = await Promise.all([conversations.roster(conv), conversations.conversation(conv)]);
+    if (!roster || !conversation) return [];
+    const ranges = [
+      ...[...roster.members].map(([id, m]) => ({ id, joinedSeq: m.joinedSeq, to: conversation.lastSeq })),
+      ...[...roster.former].map(([id, f]) => ({ id, joinedSeq: f.joinedSeq, to: f.removedSeq })),
+    ];
+    const bots = await this.#botsAmong(ranges.map((r) => r.id));
+    if (bots.length === 0) return [];
+    // deleted bots are left out (their positions went with them)
+    const live = new Set((await this.deps.bots.targets(bots)).map((b) => b.id));
+    const positions = await this.deps.outbox.positions(conv, [...live]);
+    const behind: BehindBot[] = [];
+    for (const r of ranges) {
+      if (!live.has(r.id)) continue;
+      // a bot added by the entry at joinedSeq hears of that entry too; one there from the start, of everything
+      const after = positions.get(r.id) ?? Math.max(r.joinedSeq - 1, 0);
+      if (after < r.to) behind.push({ botId: r.id, conv, after, to: r.to });
+    }
+    return behind.slice(0, CATCH_UP_PAIRS);
   }
 
   async #catchUpPair(log: MessageLog, { botId, conv, after, to }: BehindBot): Promise<void> {

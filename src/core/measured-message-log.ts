@@ -13,7 +13,11 @@ export function measuredMessageLog(log: MessageLog, metrics: Metrics): MessageLo
     metrics.inc("parley_messages_committed_total", undefined, results.filter((r) => r?.created).length);
     return results;
   };
-  // Every other method is the log's own, whatever methods the log gains later.
+  return withAppendEntries(log, appendEntries);
+}
+
+/** The log with another appendEntries (one around the log's own); every other method is the log's own, whatever methods it gains later. */
+export function withAppendEntries(log: MessageLog, appendEntries: MessageLog["appendEntries"]): MessageLog {
   return new Proxy(log, {
     get(target, key) {
       if (key === "appendEntries") return appendEntries;

@@ -23,21 +23,27 @@ async function messageUpdates(base: string, token: string, init: RequestInit = {
   throw new Error("no update with a message within 10 s");
 }
 
-/** The echo bot, as anyone would write it for Telegram. */
+/** The echo bot, as anyone would write it for Telegram: it echoes texts (naming the one replied to) and edits. */
 function echoBot(token: string, apiRoot: string): Bot {
   const bot = new Bot(token, { client: { apiRoot } });
-  bot.on("message:text", (ctx) => ctx.reply(`echo: ${ctx.message.text}`, { reply_parameters: { message_id: ctx.message.message_id } }));
+  bot.on("message:text", (ctx) => {
+    const to = ctx.message.reply_to_message?.text;
+    return ctx.reply(`echo: ${ctx.message.text}${to ? ` (to: ${to})` : ""}`, { reply_parameters: { message_id: ctx.message.message_id } });
+  });
+  bot.on("edited_message:text", (ctx) => ctx.reply(`edited: ${ctx.editedMessage.text}`));
   return bot;
 }
 
-/** A person's socket sends `text` to the bot and waits for the bot's answer to it. */
-async function talk(url: string, person: TestUser, bot: TestBot, text: string) {
+/** A person's socket sends a text (`body`: another one) to the bot, or `edit` edits one, and waits for the bot's answer to it. */
+async function talk(url: string, person: TestUser, bot: TestBot, text: string, more: { body?: object; edit?: { target: number; text: string } } = {}) {
   const conv = await directConversation(person, { id: bot.id } as TestUser);
   const ws = await WsClient.connect(url);
   await ws.hello(person.accessToken);
-  const ack = await ws.request({ t: "send", conv, clientId: crypto.randomUUID(), body: { type: "text", text } });
-  expect(ack.t).toBe("ack");
-  const answer = await ws.waitFor((f) => f.t === "msg" && f.conv === conv && f.sender === bot.id, { what: "the bot's echo", timeoutMs: 20_000 });
+  const ack = more.edit
+    ? (await person.api.post(`/v1/conversations/${conv}/messages/${more.edit.target}/edit`, { clientId: crypto.randomUUID(), text: more.edit.text })).body
+    : await ws.request({ t: "send", conv, clientId: crypto.randomUUID(), body: more.body ?? { type: "text", text } });
+  expect(ack.seq).toBeGreaterThan(0);
+  const answer = await ws.waitFor((f) => f.t === "msg" && f.conv === conv && f.sender === bot.id && f.seq > ack.seq, { what: "the bot's echo", timeoutMs: 20_000 });
   ws.ws.close();
   return { ack, answer };
 }
@@ -78,6 +84,11 @@ for (const kind of targetKinds()) {
       expect((await grammy.api.getWebhookInfo()).url).toBe(`http://127.0.0.1:${server.port}/`);
       const { ack, answer } = await talk(t.url, person, bot, "hi by webhook");
       expect(answer.body).toEqual({ type: "text", text: "echo: hi by webhook", replyTo: ack.seq });
+      // what an update says of other entries (the one replied to, the one edited) is read from the log too
+      const reply = await talk(t.url, person, bot, "a reply", { body: { type: "text", text: "a reply", replyTo: answer.seq } });
+      expect(reply.answer.body).toEqual({ type: "text", text: "echo: a reply (to: echo: hi by webhook)", replyTo: reply.ack.seq });
+      const edit = await talk(t.url, person, bot, "", { edit: { target: ack.seq, text: "hi, edited" } });
+      expect(edit.answer.body).toEqual({ type: "text", text: "edited: hi, edited" });
       // polling while a webhook is set is refused as Telegram does
       expect(await tg(t.url, bot.token, "getUpdates")).toMatchObject({ status: 409, body: { ok: false, error_code: 409 } });
       await grammy.api.deleteWebhook();

@@ -11,6 +11,7 @@ import { allowedUpdate } from "../../core/telegram/view.ts";
 import { log } from "../../log.ts";
 import { botPolicyFrom, webhookRulesFrom } from "../bots.ts";
 import type { Env } from "./env.ts";
+import { remoteLogStore } from "./remote-log.ts";
 import type { BotRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
 
@@ -39,7 +40,10 @@ export class BotObject extends DurableObject<Env> implements BotRpc {
     if (this.#deliveries) return this.#deliveries;
     const rt = objectRuntime(this.env);
     const { config } = rt.settings;
-    const telegram = createServices(rt.deps).telegram;
+    // Telegram updates name other entries (the one replied to, the one edited): under
+    // LOG_PLACEMENT=object they are read from their conversation's object, as the Worker does.
+    const store = rt.settings.logPlacement === "object" ? remoteLogStore(this.env, rt.deps.store) : rt.deps.store;
+    const telegram = createServices({ ...rt.deps, store }).telegram;
     this.#deliveries = new WebhookDeliveries(
       {
         outbox: rt.deps.store.botOutbox,

@@ -14,7 +14,8 @@ const POLL_INTERVAL_MS = 250;
 
 export const botObject = (env: Env, botId: string) => env.BOTS.get(env.BOTS.idFromName(botId));
 
-export function workersBotSink(env: Env, rt: Runtime): BotEventSink {
+/** `failed`: told of every append that failed (logged here), for a caller that tries again. */
+export function workersBotSink(env: Env, rt: Runtime, failed?: (error: unknown) => void): BotEventSink {
   const { store } = rt.deps;
   return new BotEventSink({
     bots: store.bots,
@@ -24,7 +25,10 @@ export function workersBotSink(env: Env, rt: Runtime): BotEventSink {
     onAppended: async (targets) => {
       await Promise.all(targets.filter((t) => t.webhook).map((t) => botObject(env, t.id).poke(t.id)));
     },
-    onError: (error) => log("bots").warning("bot events not stored: {error}", { error }),
+    onError: (error) => {
+      log("bots").warning("bot events not stored: {error}", { error });
+      failed?.(error);
+    },
   });
 }
 

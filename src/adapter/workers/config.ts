@@ -20,6 +20,12 @@ const WorkersOnly = z.object({
   LOG_PLACEMENT: z.enum(["shared", "object"]).default("shared"),
   /** Tests only: the conversation objects know one more log migration (test/workers/log-migration.test.ts). */
   LOG_TEST_MIGRATION: z.enum(["0", "1"]).default("0"),
+  /**
+   * Tests only: the conversation objects commit entries but never hand their events to the bots'
+   * outbox, as a crash between the two would leave them; only the catch-up brings them
+   * (conversation-bots.ts, test/workers/object-bots.test.ts).
+   */
+  BOT_TEST_DROP_EVENTS: z.enum(["0", "1"]).default("0"),
 });
 
 export type WorkersOnlyConfig = z.infer<typeof WorkersOnly>;
@@ -30,6 +36,8 @@ export interface WorkersConfig {
   logPlacement: "shared" | "object";
   /** whether the test-only log migration is on (LOG_TEST_MIGRATION) */
   logTestMigration: boolean;
+  /** whether the conversation objects drop their live bot events (BOT_TEST_DROP_EVENTS, tests only) */
+  botTestDropEvents: boolean;
   /** the HS256 key of access tokens */
   jwtSecret: string;
   /**
@@ -54,7 +62,13 @@ export function loadWorkersConfig(env: object): WorkersConfig {
     // A WebSocket opened by one request cannot be used by another on Workers: speak HTTP.
     throw new Error("invalid configuration: DATABASE_URL: use a libsql:, https: or http: URL on Workers, not ws:/wss:");
   }
-  const settings = { config, pbkdf2Iterations: own.data.PBKDF2_ITERATIONS, logPlacement: own.data.LOG_PLACEMENT, logTestMigration: own.data.LOG_TEST_MIGRATION === "1" };
+  const settings = {
+    config,
+    pbkdf2Iterations: own.data.PBKDF2_ITERATIONS,
+    logPlacement: own.data.LOG_PLACEMENT,
+    logTestMigration: own.data.LOG_TEST_MIGRATION === "1",
+    botTestDropEvents: own.data.BOT_TEST_DROP_EVENTS === "1",
+  };
   return config.JWT_SECRET
     ? { ...settings, jwtSecret: config.JWT_SECRET, ephemeralSecret: false }
     : { ...settings, jwtSecret: randomToken(48), ephemeralSecret: true };

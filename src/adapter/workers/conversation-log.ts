@@ -16,10 +16,10 @@
 // output gate holds every outgoing message of the object while a write is unconfirmed, and
 // discards them (restarting the object) if the write fails. So a client never holds an ack for
 // an entry a crash could take back, and a resent clientId finds the entry that was acked.
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
-import { conversations, members } from "../../store/schema.ts";
+import { conversationLists, conversations, members } from "../../store/schema.ts";
 import { chunks, type SqlDb } from "../../store/sql/db.ts";
 import { log } from "../../log.ts";
 import { SqlConversationStore } from "../../store/sql/conversations.ts";
@@ -28,6 +28,8 @@ import { SqlReceiptStore } from "../../store/sql/receipts.ts";
 import { SqlSearchStore } from "../../store/sql/search.ts";
 import { SqlConversationListStore } from "../../store/sql/conversation-list.ts";
 import type { ConversationSummary } from "../../schema/conversations.ts";
+import type { ConversationSettings } from "../../schema/conversation-list.ts";
+import type { SettingsChanges } from "../../core/store/conversation-list.ts";
 import { sha256Hex } from "../../core/random.ts";
 import { logMigrations, migrate, type Migration } from "./migrations.ts";
 import { objectSqlDb } from "./object-sql.ts";
@@ -100,7 +102,8 @@ export class ObjectLog {
       messageLog: new SqlMessageLog(this.db),
       receipts: new SqlReceiptStore(this.db),
       search: new SqlSearchStore(this.db),
-      // the members' counters, moved by the appends and reads here (settings stay the directory's: README)
+      // each member's row of the list: its counters, moved by the appends and reads here, what it
+      // cleared or hid, and its settings (written here only, remote-list.ts; some copied to the directory)
       conversationList: new SqlConversationListStore(this.db),
     };
   }
@@ -124,7 +127,13 @@ export class ObjectLog {
     const [mine] = this.#holdsLog ? await this.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conv)) : [];
     if (mine) {
       // a copy to the directory that an earlier life did not finish
-      if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) this.directoryChanged(conv);
+      // (a membership or a settings change: the whole set of both)
+      if ((await this.#storage.get(DIRECTORY_BEHIND)) !== undefined) {
+        this.#copy(conv, async () => {
+          await this.#copyToDirectory(conv);
+          await this.#copyListSettings(conv);
+        });
+      }
       return;
     }
     const { db } = this.#directory;
@@ -151,9 +160,13 @@ export class ObjectLog {
    * object's storage says so, and the object's next life copies again if this one did not.
    */
   directoryChanged(conv: string): void {
+    this.#copy(conv, () => this.#copyToDirectory(conv));
+  }
+
+  #copy(conv: string, run: () => Promise<void>): void {
     void this.#storage.put(DIRECTORY_BEHIND, conv);
     const copy: Promise<void> = this.#copies
-      .then(() => this.#copyToDirectory(conv))
+      .then(run)
       .then(
         async () => {
           if (this.#copies === copy) await this.#storage.delete(DIRECTORY_BEHIND);
@@ -163,6 +176,27 @@ export class ObjectLog {
     this.#copies = copy;
   }
 
+  /**
+   * A user's settings of the conversation: written here, the one writer of its list rows; answered
+   * once the directory has what it lists and pushes by too.
+   */
+  async updateListSettings(conv: string, userId: string, changes: SettingsChanges): Promise<ConversationSettings> {
+    const settings = await this.store.conversationList.updateSettings(userId, conv, changes);
+    if (changes.pinned !== undefined || changes.mutedUntil !== undefined || changes.archived !== undefined) {
+      this.listSettingsChanged(conv, userId);
+      await this.directorySettled();
+    }
+    return settings;
+  }
+
+  /**
+   * Called right after a user's settings of the conversation changed here: the directory's copy
+   * (what it lists and pushes by: pinned, mutedUntil, archived) follows, like a membership change.
+   */
+  listSettingsChanged(conv: string, userId: string): void {
+    this.#copy(conv, () => this.#copyListSettings(conv, userId));
+  }
+
   /** Settles once every change so far was copied to the directory (or failed, logged). */
   directorySettled(): Promise<void> {
     return this.#copies;
@@ -170,8 +204,8 @@ export class ObjectLog {
 
   /**
    * The directory's rows of the conversation are made what they are here (roles, joins, removals,
-   * mutes, settings; not the positions nor last_seq, which only this object keeps). Idempotent:
-   * the whole set each time.
+   * mutes, settings; not the positions, the list rows nor last_seq, which only this object
+   * keeps). Idempotent: the whole set each time.
    */
   async #copyToDirectory(conv: string): Promise<void> {
     const [row] = await this.db.select().from(conversations).where(eq(conversations.id, conv));
@@ -189,6 +223,18 @@ export class ObjectLog {
         .set({ title: row.title, topic: row.topic, avatar: row.avatar, onlyAdminsSend: row.onlyAdminsSend, history: row.history, closedSeq: row.closedSeq })
         .where(eq(conversations.id, conv)),
     ]);
+  }
+
+  /** The directory's list settings of `conv` (of one user, or all) are made what they are here. */
+  async #copyListSettings(conv: string, userId?: string): Promise<void> {
+    const rows = await this.db
+      .select({ userId: conversationLists.userId, pinned: conversationLists.pinned, mutedUntil: conversationLists.mutedUntil, archived: conversationLists.archived })
+      .from(conversationLists)
+      .where(and(eq(conversationLists.convId, conv), userId === undefined ? undefined : eq(conversationLists.userId, userId)));
+    const list = JSON.stringify(rows.map((r) => [r.userId, Number(r.pinned), r.mutedUntil, Number(r.archived)]));
+    await this.#directory.db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, pinned, muted_until, archived)
+      SELECT value ->> 0, ${conv}, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${list}) WHERE true
+      ON CONFLICT (user_id, conv_id) DO UPDATE SET pinned = excluded.pinned, muted_until = excluded.muted_until, archived = excluded.archived`);
   }
 }
 

@@ -27,9 +27,10 @@ import type { SendBody } from "../../schema/entries.ts";
 import type { Store } from "../../core/store/index.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { SearchStore } from "../../core/store/search.ts";
+import type { SettingsChanges } from "../../core/store/conversation-list.ts";
 import { ObjectLog, testLogMigration } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
-import { workersBotSink } from "./bots.ts";
+import { ConversationBots } from "./conversation-bots.ts";
 import { handToUser, outcome, userObject } from "./objects.ts";
 import type { ConversationRpc } from "./rpc.ts";
 import { objectRuntime } from "./runtime.ts";
@@ -59,6 +60,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #store!: Store;
   /** under LOG_PLACEMENT=object: this object's log */
   #log: ObjectLog | undefined;
+  /** its bots' events (conversation-bots.ts) */
+  #bots!: ConversationBots;
   /** what stands between the two users, if this is a direct conversation (its sends check it) */
   readonly #peers: DirectPeers;
   /** per user, the last delivery in flight: the next one starts after it */
@@ -84,26 +87,19 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   #wire(store: Store): void {
     const rt = objectRuntime(this.env);
     this.#store = store;
-    // Bots hear of the same events, in the same order, beside the sockets (bots.ts).
-    const bots = workersBotSink(this.env, rt);
-    let botsCaughtUp = false;
+    // Bots hear of the same events, in the same order, beside the sockets (conversation-bots.ts).
+    const bots = new ConversationBots(this.ctx, this.env, rt, store);
+    this.#bots = bots;
     // reads clear push notifications (the user objects push the entries: they know who is offline)
     let reads: EventSink | undefined;
     const publish = (event: DomainEvent) => {
       this.#fanOut(event);
-      // An earlier life of this object may have committed entries whose bot events it never
-      // appended (evicted between the two): the first commit of this life catches them up first.
-      if (!botsCaughtUp && event.type === "message") {
-        botsCaughtUp = true;
-        void bots.catchUp(store.messageLog, event.message.conv);
-      }
       bots.publish(event);
-      this.ctx.waitUntil(bots.idle);
       const cleared = reads?.publish(event);
       if (cleared) this.ctx.waitUntil(cleared);
     };
     const log = this.#log;
-    const measured = { ...store, messageLog: measuredMessageLog(store.messageLog, rt.metricsFor("conversation")) };
+    const measured = { ...store, messageLog: measuredMessageLog(bots.guard(store.messageLog), rt.metricsFor("conversation")) };
     const services = createServices({
       ...rt.deps,
       store: measured,
@@ -143,13 +139,19 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const result = await this.#messages.send(userId, conv, input, sourceConnection);
       // The sending socket's ack leaves through its stream, at the message's seq (after the
       // messages of others committed before it): its user object must have the message first.
-      if (sourceConnection !== undefined) await this.#chains.get(userId);
+      // So must it before an HTTP send answers under object placement: it keeps the sender's list.
+      if (sourceConnection !== undefined || this.#log) await this.#chains.get(userId);
       return result;
     });
   }
 
   markRead(userId: string, conv: string, seq: number, sourceConnection?: string) {
-    return this.#about(conv, () => this.#messages.markRead(userId, conv, seq, sourceConnection));
+    return this.#about(conv, async () => {
+      const result = await this.#messages.markRead(userId, conv, seq, sourceConnection);
+      // under object placement the reader's object keeps its list: it hears of the read first
+      if (this.#log) await this.#chains.get(userId);
+      return result;
+    });
   }
 
   markDelivered(userId: string, conv: string, seq: number, sourceConnection?: string) {
@@ -239,6 +241,37 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     if (!this.#log) throw new Error("readSummary: the log is in the shared database here (LOG_PLACEMENT=shared)");
     await this.#log.adopt(conv);
     return this.#log.summary(conv, userId);
+  }
+
+  /** Bot events a commit of an earlier moment may have left behind are caught up (conversation-bots.ts). */
+  override async alarm(): Promise<void> {
+    await this.#bots.alarm();
+  }
+
+  // Each member's row of the conversation list under object placement (remote-list.ts): its
+  // settings, clear and hidden entries are written here, where history, search and the counters
+  // read them. The Worker has judged the caller a member on the directory's roster.
+
+  async readListSettings(conv: string, userId: string) {
+    return (await this.#listed(conv)).store.conversationList.settings(userId, conv);
+  }
+
+  async updateListSettings(conv: string, userId: string, changes: SettingsChanges) {
+    return (await this.#listed(conv)).updateListSettings(conv, userId, changes);
+  }
+
+  async clearList(conv: string, userId: string, seq: number) {
+    return (await this.#listed(conv)).store.conversationList.clear(userId, conv, seq);
+  }
+
+  async hideEntry(conv: string, userId: string, seq: number, max: number) {
+    return (await this.#listed(conv)).store.conversationList.hide(userId, conv, seq, max);
+  }
+
+  async #listed(conv: string): Promise<ObjectLog> {
+    if (!this.#log) throw new Error("the conversation list is in the shared database here (LOG_PLACEMENT=shared)");
+    await this.#log.adopt(conv);
+    return this.#log;
   }
 
   async pairChanged(a: string, b: string): Promise<void> {

@@ -6,10 +6,11 @@
 // (conversation-object.ts). Host names are not resolved here (no DNS API): literal addresses and
 // local names are checked, as for webhooks.
 import type { Config } from "../../config.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import type { PushWiring } from "../../core/push-notifier.ts";
 import { configuredVapidKeys, pushWiringFrom } from "../push.ts";
 
-export function workersPush(config: Config): PushWiring | undefined {
+export function workersPush(config: Config, metrics: Metrics): PushWiring | undefined {
   const keys = configuredVapidKeys(config);
-  return keys ? pushWiringFrom(config, keys) : undefined;
+  return keys ? pushWiringFrom(config, keys, { metrics }) : undefined;
 }

@@ -5,39 +5,32 @@
 // (services.ts sends them there).
 import type { Store } from "../../core/store/index.ts";
 import type { ConversationStore } from "../../core/store/conversations.ts";
-import type { ConversationListStore } from "../../core/store/conversation-list.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { ReceiptStore } from "../../core/store/receipts.ts";
 import type { SearchStore } from "../../core/store/search.ts";
 import type { Env } from "./env.ts";
-import { conversationObject } from "./objects.ts";
+import { fanOut } from "./fan-out.ts";
+import { conversationObject, userObject } from "./objects.ts";
+import { remoteConversationList, type LinesOf } from "./remote-list.ts";
 
 const writtenInObject = (what: string) => () => Promise.reject(new Error(`${what} runs in the conversation's object (LOG_PLACEMENT=object)`));
 
 /** A search across a user's conversations asks at most this many of them (the newest: the directory lists by creation under object placement). */
 export const SEARCH_FANOUT_MAX = 500;
-/** Objects asked at once, by one search or one upload lookup. */
-const FANOUT_CONCURRENCY = 50;
-
-/** `call` for every item, at most FANOUT_CONCURRENCY at a time; the results in order. */
-async function fanOut<T, R>(items: T[], call: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await call(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, items.length) }, worker));
-  return results;
-}
+const userObjectLines =
+  (env: Env): LinesOf =>
+  (userId, convs) =>
+    userObject(env, userId).listLines(userId, convs.map((c) => c.id));
 
 /** Search hits newest first, as each object orders its own: by (ts, conv, seq) descending. */
 const newestFirst = (a: { message: { ts: number; conv: string; seq: number } }, b: typeof a) =>
   b.message.ts - a.message.ts || (a.message.conv === b.message.conv ? b.message.seq - a.message.seq : a.message.conv < b.message.conv ? 1 : -1);
 
-export function remoteLogStore(env: Env, directory: Store): Store {
+/**
+ * `lines`: where each user's list lines come from; by default the user's object, which keeps them
+ * (user-list.ts): one call for the whole list.
+ */
+export function remoteLogStore(env: Env, directory: Store, lines: LinesOf = userObjectLines(env)): Store {
   const at = (conv: string) => conversationObject(env, conv);
   const messageLog: MessageLog = {
     appendEntries: writtenInObject("appendEntries"),
@@ -80,19 +73,6 @@ export function remoteLogStore(env: Env, directory: Store): Store {
     // last seq and the like are the object's
     conversation: async (id) => ((await there.roster(id)) ? at(id).readConversation(id) : null),
   };
-  // The directory says which conversations, with the user's settings (and their order, pinned
-  // first); each conversation's object its line: last entry, read position, unread (#10.3 moves
-  // the list into the user's object). One call per conversation.
-  const conversationList: ConversationListStore = {
-    ...directory.conversationList,
-    async list(userId, filter) {
-      const mine = await directory.conversationList.list(userId, filter);
-      const lines = await fanOut(mine, (c) => at(c.id).readSummary(c.id, userId));
-      return mine.map((c, i) => {
-        const line = lines[i]?.summary;
-        return line ? { ...c, lastSeq: line.lastSeq, readSeq: line.readSeq, unread: line.unread, mentions: line.mentions, lastMessage: line.lastMessage } : c;
-      });
-    },
-  };
+  const conversationList = remoteConversationList(env, directory.conversationList, lines);
   return { ...directory, messageLog, receipts, conversations, search, conversationList };
 }

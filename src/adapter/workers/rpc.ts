@@ -9,6 +9,7 @@ import type { MessageService } from "../../core/messages.ts";
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
 import type { SearchStore } from "../../core/store/search.ts";
+import type { ConversationListStore, SettingsChanges } from "../../core/store/conversation-list.ts";
 import type { Conversation, ConversationSummary, ReceiptState } from "../../schema/conversations.ts";
 
 export type Outcome<T> = { ok: T } | { error: { code: ErrorCode; message: string; details?: unknown } };
@@ -35,6 +36,11 @@ export interface ConversationRpc
   readReceipts(conv: string): Promise<ReceiptState>;
   readConversation(conv: string): Promise<Conversation | null>;
   readSummary(conv: string, userId: string): Promise<{ summary: ConversationSummary; lastActivityAt: number } | null>;
+  // Each member's row of the conversation list, kept in the object (LOG_PLACEMENT=object; remote-list.ts).
+  readListSettings(conv: string, userId: string): ReturnType<ConversationListStore["settings"]>;
+  updateListSettings(conv: string, userId: string, changes: SettingsChanges): ReturnType<ConversationListStore["updateSettings"]>;
+  clearList(conv: string, userId: string, seq: number): ReturnType<ConversationListStore["clear"]>;
+  hideEntry(conv: string, userId: string, seq: number, max: number): ReturnType<ConversationListStore["hide"]>;
 }
 
 /** One per user (user-object.ts): that user's sockets; WebSocket upgrades arrive by fetch(). */
@@ -47,6 +53,8 @@ export interface UserRpc extends Rpc.DurableObjectBranded {
   join(userId: string, conv: string, text: string, from: number): Promise<void>;
   /** GET /v1/presence, for this object's user. */
   presence(userId: string): Promise<PresenceStatus>;
+  /** The user's lines of these conversations of its list (LOG_PLACEMENT=object; user-list.ts). */
+  listLines(userId: string, convs: string[]): Promise<({ summary: ConversationSummary; lastActivityAt: number } | null)[]>;
   /** A revoked login: its sockets close (4010), and a hello racing the revocation is refused. */
   kickLogin(loginId: string): Promise<void>;
 }

@@ -49,6 +49,7 @@ function boot(env: Env): Runtime | Error {
     const settings = loadWorkersConfig(env);
     const { config } = settings;
     const opened = openStore(env, config);
+    const metricsFor = (source: MetricsSource) => (env.METRICS ? analyticsEngineMetrics(env.METRICS, source) : noMetrics);
     const deps: ServiceDeps = {
       store: opened.store,
       hasher: workersHasher(settings.pbkdf2Iterations),
@@ -60,7 +61,9 @@ function boot(env: Env): Runtime | Error {
       // them; else none here, and each user's object derives its user's from its sockets
       presence: createSharedPresence({ upstashUrl: config.UPSTASH_REDIS_REST_URL, upstashToken: config.UPSTASH_REDIS_REST_TOKEN }) ?? undefined,
       uploads: workersUploads(env, config, settings.jwtSecret),
-      push: workersPush(config),
+      // one per isolate: counted as the user objects', which send nearly all of its pushes (the
+      // entries' pushes; the conversations' objects only send the clearing ones)
+      push: workersPush(config, metricsFor("user")),
     };
     const limits = sessionLimitsFrom(config);
     const logging = setupLogging(config.LOG_LEVEL).then(() => {
@@ -75,7 +78,6 @@ function boot(env: Env): Runtime | Error {
         presence: deps.presence ? "on Upstash" : "in the user objects",
       });
     });
-    const metricsFor = (source: MetricsSource) => (env.METRICS ? analyticsEngineMetrics(env.METRICS, source) : noMetrics);
     return { settings, opened, deps, limits, logging, metricsFor };
   } catch (err) {
     console.error(String(err));

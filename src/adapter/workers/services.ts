@@ -27,6 +27,7 @@ import { createServices, type ServiceDeps, type Services } from "../../core/serv
 import type { LogPlacement } from "./conversation-log.ts";
 import type { Env } from "./env.ts";
 import { remoteLogStore } from "./remote-log.ts";
+import type { LinesOf } from "./remote-list.ts";
 import { kickLogin, pairChanged, remoteGroups, remoteMessages, userObject, userObjectEvents } from "./objects.ts";
 
 /** An object whose every property access is served by a fresh instance from `make`. */
@@ -40,10 +41,13 @@ function perCall<T extends object>(make: () => T): T {
   });
 }
 
-/** The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote. */
-export function workersServices(deps: ServiceDeps, env: Env, placement: LogPlacement): Services {
+/**
+ * The services for the Workers runtime: accounts shared by the isolate, the rest per call or remote.
+ * `lines`: the user's object passes its own list lines (LOG_PLACEMENT=object), not to call itself.
+ */
+export function workersServices(deps: ServiceDeps, env: Env, placement: LogPlacement, lines?: LinesOf): Services {
   // Nothing commits here, so nothing is indexed here: the conversations' objects index what they commit.
-  const store = placement === "object" ? remoteLogStore(env, deps.store) : deps.store;
+  const store = placement === "object" ? remoteLogStore(env, deps.store, lines) : deps.store;
   const reading = { ...deps, store, searchIndex: false };
   // accounts, bots (their token cache and long polls) and uploads (who has some in flight): per isolate
   const shared = createServices({ ...reading, onLoginRevoked: (loginId, userId) => kickLogin(env, loginId, userId) });

@@ -34,19 +34,22 @@ import type { RealtimeBackend } from "../../realtime/backend.ts";
 import type { Session } from "../../realtime/session.ts";
 import { log } from "../../log.ts";
 import type { Env } from "./env.ts";
-import { OWNER_HEADER, userObject } from "./objects.ts";
+import { conversationObject, OWNER_HEADER, userObject } from "./objects.ts";
 import type { UserRpc } from "./rpc.ts";
 import { objectRuntime, type Runtime } from "./runtime.ts";
 import { workersServices } from "./services.ts";
 import { closeCode, tooBig } from "./frames.ts";
 import { attachmentOf, openAttachment, persistSession } from "./hibernation.ts";
 import { LocalPresence } from "./local-presence.ts";
+import { UserList } from "./user-list.ts";
 
 /** Logins revoked recently, remembered to refuse a hello whose check raced the revocation. */
 const REVOKED_MEMORY = 1000;
 
 export const PING = '{"t":"ping"}';
 export const PONG = '{"t":"pong"}';
+/** how a `settings` frame starts (encodeFrame writes `t` first): one of the user's list lines changed */
+const SETTINGS_FRAME = '{"t":"settings",';
 
 export class UserObject extends DurableObject<Env> implements UserRpc {
   readonly #rt: Runtime;
@@ -65,15 +68,21 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
   readonly #tracker: PresenceTracker | null;
   /** the pending alarm (null: none) */
   #alarmAt: number | null = null;
+  /** the user's conversation list (LOG_PLACEMENT=object) */
+  readonly #list: UserList | undefined;
   /** push notifications, when configured: entries that arrive while the user has no socket here */
   readonly #push: PushNotifier | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#rt = objectRuntime(env);
+    const placement = this.#rt.settings.logPlacement;
+    // under object placement, the user's conversation list is kept here
+    const list = placement === "object" ? new UserList(ctx.storage.sql, (conv, userId) => conversationObject(env, conv).readSummary(conv, userId)) : undefined;
+    this.#list = list;
     // The Worker's services: writes through the conversations' objects, reads per call (so no
     // member list is cached here: see src/core/roster-cache.ts).
-    const domain = workersServices(this.#rt.deps, env, this.#rt.settings.logPlacement);
+    const domain = workersServices(this.#rt.deps, env, placement, list && ((userId, convs) => list.lines(userId, convs.map((c) => c.id))));
     this.#push = domain.push;
     const services = servicesBackend(domain, { multiNode: false });
     const backend: RealtimeBackend = {
@@ -178,6 +187,7 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
 
   /** A committed message, serialised once by its conversation; `sourceConnection` gets no echo. */
   async deliver(userId: string, message: Message, text: string, sourceConnection?: string): Promise<void> {
+    this.#list?.entry(userId, message);
     this.#hub.deliver([userId], message, text, sourceConnection);
     for (const [ws, session] of this.#sessions) persistSession(ws, session);
     if (this.#push && !this.#hub.isOnline(userId)) this.ctx.waitUntil(this.#push.entryForOffline([userId], message));
@@ -185,17 +195,24 @@ export class UserObject extends DurableObject<Env> implements UserRpc {
 
   /** A receipt or typing frame; `except` is the connection that caused it. */
   async notify(userId: string, text: string, except?: string): Promise<void> {
+    if (this.#list && text.startsWith(SETTINGS_FRAME)) this.#list.changed((JSON.parse(text) as { conv: string }).conv);
     this.#hub.notifyUsers([userId], text, except);
   }
 
   /** The user was added to `conv`: the conversation, then its log from `from`. */
   async join(userId: string, conv: string, text: string, from: number): Promise<void> {
+    this.#list?.changed(conv);
     this.#hub.join([userId], conv, text, from);
   }
 
   /** GET /v1/presence, for this object's user. */
   async presence(userId: string): Promise<PresenceStatus> {
     return this.#localPresence.status(userId);
+  }
+
+  async listLines(userId: string, convs: string[]) {
+    if (!this.#list) throw new Error("listLines: the conversation list is in the shared database here (LOG_PLACEMENT=shared)");
+    return this.#list.lines(userId, convs);
   }
 
   async kickLogin(loginId: string): Promise<void> {

@@ -58,6 +58,8 @@ export interface BotOutbox {
   append(rows: OutboxRow[], now: number, limits: OutboxLimits, reached?: Reached[]): Promise<void>;
   /** Bots (not deleted) whose position in a conversation they are or were in (or in `conv`) is behind its log; at most `limit`. */
   behind(limit: number, conv?: string): Promise<BehindBot[]>;
+  /** The positions of these bots in `conv` (a bot without one is left out). */
+  positions(conv: string, botIds: string[]): Promise<Map<string, number>>;
   /** Pending events with id >= offset, oldest first, appended after `since`. */
   pending(botId: string, offset: number, limit: number, since: number): Promise<BotEvent[]>;
   /** Confirms (drops) the bot's pending events below `offset`. */

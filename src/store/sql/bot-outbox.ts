@@ -1,6 +1,6 @@
 // The bots' outbox on drizzle: appended in order (AUTOINCREMENT ids never go back), read by long
 // polls, delivered head-of-line per (bot, conversation) to webhooks.
-import { and, asc, count, eq, getTableColumns, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { BehindBot, BotOutbox, DueDelivery, OutboxLimits, OutboxRow, Reached } from "../../core/store/bot-outbox.ts";
 import type { BotEvent, BotEventBody } from "../../schema/bots.ts";
 import { botPositions, botUpdates, bots, conversations, members, users } from "../schema.ts";
@@ -60,6 +60,18 @@ export class SqlBotOutbox implements BotOutbox {
       .where(and(sql`${after} < ${to}`, conv === undefined ? undefined : eq(members.convId, conv)))
       .limit(limit);
     return rows.map((r) => ({ botId: r.botId, conv: r.conv, after: Number(r.after), to: Number(r.to) }));
+  }
+
+  async positions(conv: string, botIds: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const part of chunks(botIds, this.maxParams - 1)) {
+      const rows = await this.db
+        .select({ botId: botPositions.botId, seq: botPositions.seq })
+        .from(botPositions)
+        .where(and(eq(botPositions.convId, conv), inArray(botPositions.botId, part)));
+      for (const r of rows) found.set(r.botId, r.seq);
+    }
+    return found;
   }
 
   /** What the limits drop of one bot: the oldest pending events beyond the cap, and expired ones. */
