@@ -2,8 +2,8 @@
 //
 // The client prepares every statement again on every execution (its API has no statement reuse),
 // and for Parley's statements preparing costs about as much as running them: a commit of one
-// message spent more than half its CPU there (bench:store at --batch=1: about 600 µs of CPU per
-// commit, about 260 µs with this cache). The client runs on the `libsql` binding's Database, whose
+// message spent about half its CPU there (`bench:store -- --batch=1 --convs=1`: 671 / 684 µs of CPU
+// per commit, 326 / 341 µs with this cache). The client runs on the `libsql` binding's Database, whose
 // statements can run again and again (each run resets and rebinds; a failed run does not poison the
 // next), so the binding's prepare is given a cache: per database, the most recently used
 // statements by their SQL text. The client sets a statement's modes (safe integers, raw) before
