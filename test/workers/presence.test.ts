@@ -40,9 +40,10 @@ describe.skipIf(!upstash.UPSTASH_REDIS_REST_URL)("presence [workers + bun on one
 
   beforeAll(async () => {
     sqld = startHranaServer(join(data.dir, "server.db"));
+    // one database for a Worker and a Bun node: the logs must be in it (LOG_PLACEMENT shared)
     const db = { DATABASE_URL: sqld.url, DATABASE_AUTH_TOKEN: "test-token" };
     // LOG_LEVEL info: the user objects log their wake-ups
-    w = await startWorkers({ vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "info", PBKDF2_ITERATIONS: "1000", ...db, ...upstash } });
+    w = await startWorkers({ vars: { JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "info", PBKDF2_ITERATIONS: "1000", LOG_PLACEMENT: "shared", ...db, ...upstash } });
     [a, b] = (await registerMany(w.url, 2)) as [TestUser, TestUser];
     await directConversation(a, b);
     bun = await startTarget("bun", { ...db, ...upstash }); // after the Worker migrated the database

@@ -17,7 +17,7 @@ const WorkersOnly = z.object({
    * deployment that mixes Bun nodes and Workers on one Turso database. Chosen once per
    * deployment: switching does not move logs already written.
    */
-  LOG_PLACEMENT: z.enum(["shared", "object"]).default("shared"),
+  LOG_PLACEMENT: z.enum(["shared", "object"]).default("object"),
   /** Tests only: the conversation objects know one more log migration (test/workers/log-migration.test.ts). */
   LOG_TEST_MIGRATION: z.enum(["0", "1"]).default("0"),
   /**

@@ -16,12 +16,11 @@
 // only writer of its state); the repair is stored only if nothing changed the line meanwhile and
 // no entry past it arrived, so a stored line is never older than what this object has seen. A
 // line thus lags its conversation only by the deliveries still on their way (as the live frames do).
+import { isContent } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
 import { fanOut } from "./fan-out.ts";
 import type { ListLine } from "./remote-list.ts";
 
-/** Entries the counters count (CONTENT_TYPES_SQL, list-counters.ts). */
-const COUNTED = new Set(["text", "file", "image"]);
 /** Entries after which the line is read again: they take back counts or change who counts. */
 const REREAD = new Set(["recall", "members_added", "member_removed"]);
 
@@ -75,7 +74,7 @@ export class UserList {
     if (!line || !s || message.seq !== s.lastSeq + 1 || reread) return this.#write(message.conv, null, true, message.seq);
     s.lastSeq = message.seq;
     s.lastMessage = message;
-    if (COUNTED.has(message.body.type) && message.sender !== userId) {
+    if (isContent(message.body) && message.sender !== userId) {
       s.unread += 1;
       const named = mentionsOf(message);
       if (Array.isArray(named) && (named.includes(userId) || named.includes("all"))) s.mentions += 1;
