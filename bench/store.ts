@@ -1,6 +1,7 @@
 // The commit path alone: `npm run bench:store` (flags --convs=C --batch=B --messages=N
-// --log-size=L --log-convs=K, or env CONVS, BATCH, MESSAGES, LOG_SIZE, LOG_CONVS). How many
-// messages per second the embedded store can append at all,
+// --log-size=L --log-convs=K --active=new|filled --client-ids=counter|random|v7, or env CONVS,
+// BATCH, MESSAGES, LOG_SIZE, LOG_CONVS, ACTIVE, CLIENT_IDS). How many
+// messages per second the embedded store can append at all (and the CPU time per message),
 // in this process, with no sockets, no JSON frames and no auth: the ceiling of any send bench.
 // C conversations, batches of B messages spread over them (the 1:1 bench's batches are ~250
 // over 50 conversations), each batch one appendEntries call = one transaction.
@@ -10,6 +11,10 @@
 // when the measurement starts, so the tables and indexes no longer fit SQLite's page cache (a
 // floor measured on an empty table flatters everything). They are put in once by a bare
 // INSERT … SELECT inside SQLite (random client ids, as clients make them) and the file is copied.
+// --active=filled: the C conversations sent into are C of the filled ones, by the sender who wrote
+// their history (so the new rows go where the idempotency index is already large), not new ones.
+// --client-ids: the new messages' clientIds: `client-<n>` (default), random UUIDs (v4, as most
+// clients make them) or time-ordered ones (v7, as the SDK makes them).
 import { Database } from "bun:sqlite";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +22,7 @@ import { newId } from "../src/core/random.ts";
 import type { NewEntry } from "../src/core/store/message-log.ts";
 import { openLibsql } from "../src/adapter/bun/store.ts";
 import { tempDir } from "./lib/server.ts";
-import { emit, numFlag, round } from "./lib/stats.ts";
+import { emit, flag, numFlag, round } from "./lib/stats.ts";
 
 const convCount = numFlag("convs", 50);
 const batchSize = numFlag("batch", 250);
@@ -25,12 +30,16 @@ const total = numFlag("messages", 100_000);
 const batches = Math.ceil(total / batchSize);
 const logSize = numFlag("log-size", 0);
 const logConvs = numFlag("log-convs", 10_000);
+const active = flag("active", "new");
+const clientIds = flag("client-ids", "counter");
+if (active === "filled" && (logSize === 0 || convCount > logConvs)) throw new Error("--active=filled needs --log-size and --convs <= --log-convs");
+const clientIdOf = (n: number) => (clientIds === "random" ? crypto.randomUUID() : clientIds === "v7" ? newId() : `client-${n}`);
 
 const message = (conv: string, sender: string, n: number): NewEntry => ({
   id: newId(),
   conv,
   sender,
-  clientId: `client-${n}`,
+  clientId: clientIdOf(n),
   ts: Date.now(),
   body: { type: "text", text: `t:${n} hello from ${sender}` },
 });
@@ -48,6 +57,8 @@ async function filled(dir: string): Promise<number> {
      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${logConvs})
      SELECT 'fill-' || i, 'direct', 'fill-' || i, ${Math.ceil(logSize / logConvs)}, 0, 0 FROM n`,
   );
+  // each filled conversation's sender is its member (it may send into it: --active=filled)
+  db.run(`INSERT INTO members (conv_id, user_id, role, joined_at) SELECT id, 'fill-sender-' || substr(id, 6), 'member', 0 FROM conversations WHERE id LIKE 'fill-%'`);
   const chunk = 500_000;
   for (let from = 0; from < logSize; from += chunk) {
     db.run(
@@ -67,7 +78,8 @@ async function setUp(dir: string) {
   if (template) copyFileSync(join(template.dir, "parley.db"), join(dir, "parley.db"));
   const opened = await openLibsql({ dataDir: dir, synchronous: "NORMAL" });
   const convs: { id: string; sender: string }[] = [];
-  for (let i = 0; i < convCount; i++) {
+  if (active === "filled") for (let i = 0; i < convCount; i++) convs.push({ id: `fill-${i}`, sender: `fill-sender-${i}` });
+  else for (let i = 0; i < convCount; i++) {
     const [a, b] = [`a${i}`, `b${i}`];
     for (const id of [a, b]) await opened.store.users.createUser({ id, username: id, displayName: id, passwordHash: "x", createdAt: 0 });
     convs.push({ id: (await opened.store.conversations.createDirect({ id: newId(), directKey: `${a}:${b}`, createdAt: 0 }, [a, b])).id, sender: a });
@@ -75,9 +87,16 @@ async function setUp(dir: string) {
   return { ...opened, convs };
 }
 
-async function parley(dir: string): Promise<number> {
+/** This process's CPU time (user + system) since `from`, in µs: on a loaded machine it moves far less than the wall clock. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return used.user + used.system;
+};
+
+async function parley(dir: string): Promise<{ perSec: number; cpuUs: number }> {
   const { store, client, convs } = await setUp(dir);
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   for (let b = 0; b < batches; b++) {
     const batch = Array.from({ length: batchSize }, () => {
@@ -87,12 +106,13 @@ async function parley(dir: string): Promise<number> {
     await store.messageLog.appendEntries(batch);
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuSince(cpu0);
   client.close();
-  return n / seconds;
+  return { perSec: n / seconds, cpuUs: cpuUs / n };
 }
 
 /** The same rows by a prepared INSERT into the same schema: seqs counted in JS. */
-async function plainSqlite(dir: string): Promise<number> {
+async function plainSqlite(dir: string): Promise<{ perSec: number; cpuUs: number }> {
   const { client, convs } = await setUp(dir);
   client.close();
   const db = new Database(join(dir, "parley.db"));
@@ -100,6 +120,7 @@ async function plainSqlite(dir: string): Promise<number> {
   db.run("PRAGMA synchronous = NORMAL");
   const insert = db.prepare("INSERT INTO messages (conv_id, seq, id, sender_id, client_id, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
   const seqs = new Map<string, number>();
+  for (const c of convs) seqs.set(c.id, (db.query("SELECT max(seq) AS seq FROM messages WHERE conv_id = ?").get(c.id) as { seq: number | null }).seq ?? 0);
   const commitBatch = db.transaction((rows: NewEntry[]) => {
     for (const m of rows) {
       const seq = (seqs.get(m.conv) ?? 0) + 1;
@@ -108,6 +129,7 @@ async function plainSqlite(dir: string): Promise<number> {
     }
   });
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   for (let b = 0; b < batches; b++) {
     commitBatch(
@@ -118,8 +140,9 @@ async function plainSqlite(dir: string): Promise<number> {
     );
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuSince(cpu0);
   db.close();
-  return n / seconds;
+  return { perSec: n / seconds, cpuUs: cpuUs / n };
 }
 
 const template = logSize > 0 ? tempDir("parley-bench-store-") : undefined;
@@ -127,11 +150,13 @@ const data = tempDir("parley-bench-store-");
 const plainData = tempDir("parley-bench-store-");
 try {
   if (template) emit({ bench: "store", filled: logSize, logConvs, fillSeconds: await filled(template.dir) });
-  const msgsPerSec = await parley(data.dir);
-  emit({ bench: "store", target: "parley appendEntries", logSize, convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(msgsPerSec), usPerMsg: round(1e6 / msgsPerSec) });
-  const plainPerSec = await plainSqlite(plainData.dir);
-  emit({ bench: "store", target: "bun:sqlite prepared INSERT", logSize, convs: convCount, batch: batchSize, messages: batches * batchSize, msgsPerSec: round(plainPerSec), usPerMsg: round(1e6 / plainPerSec) });
-  emit({ bench: "store", ratio: "parley/bun:sqlite", logSize, throughputRatio: round(msgsPerSec / plainPerSec, 3) });
+  const ours = await parley(data.dir);
+  const shape = { logSize, convs: convCount, batch: batchSize, messages: batches * batchSize, active, clientIds };
+  emit({ bench: "store", target: "parley appendEntries", ...shape, msgsPerSec: round(ours.perSec), usPerMsg: round(1e6 / ours.perSec), cpuUsPerMsg: round(ours.cpuUs) });
+  const plain = await plainSqlite(plainData.dir);
+  emit({ bench: "store", target: "bun:sqlite prepared INSERT", ...shape, msgsPerSec: round(plain.perSec), usPerMsg: round(1e6 / plain.perSec), cpuUsPerMsg: round(plain.cpuUs) });
+  // cpuRatio: the same comparison in CPU time, which other work on the machine disturbs less
+  emit({ bench: "store", ratio: "parley/bun:sqlite", logSize, batch: batchSize, active, clientIds, throughputRatio: round(ours.perSec / plain.perSec, 3), cpuRatio: round(plain.cpuUs / ours.cpuUs, 3) });
 } finally {
   template?.remove();
   data.remove();

@@ -7,6 +7,7 @@
 //     clientId, after every reconnect (the server dedupes), until acked or definitively refused.
 import type { AuthResponse } from "../schema/accounts.ts";
 import { CloseCode } from "../schema/close-codes.ts";
+import { newClientId } from "./client-ids.ts";
 import { SendFrame, type ServerFrame, type ServerFrameOf } from "../schema/frames.ts";
 import type { EntryBody, SendBody } from "../schema/entries.ts";
 import type { Message } from "../schema/messages.ts";
@@ -389,7 +390,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
    * it is pending returns the pending promise.
    */
   send(conv: string, body: SendBody, options: { clientId?: string } = {}): Promise<SendResult> {
-    const clientId = options.clientId ?? crypto.randomUUID();
+    const clientId = options.clientId ?? newClientId();
     const existing = this.#outbox.get(clientId);
     if (existing?.promise) return existing.promise;
     const parsed = SendFrame.safeParse({ t: "send", conv, clientId, body });

@@ -1,6 +1,7 @@
 // The contract's HTTP routes (docs/protocol.md: accounts, conversations, entries, groups, contacts,
 // presence, uploads), typed from the shared schemas. Only `fetch`: runs in browsers, Bun, Workers and Node alike.
 import type { z } from "zod";
+import { newClientId } from "./client-ids.ts";
 import type { AuthResponse, LoginRequest, RegisterRequest, User } from "../schema/accounts.ts";
 import type { Contact, CreateFriendRequest, FriendRequest, Page } from "../schema/contacts.ts";
 import type { Bot, BotEvent, CreateBotRequest, EventType, WebhookInfo } from "../schema/bots.ts";
@@ -87,15 +88,15 @@ export class ParleyHttp {
   // Messages.
   history = (conv: string, range: HistoryRange = {}) => this.#call<MessagePage>("GET", `/v1/conversations/${enc(conv)}/messages${query(range)}`);
   /** Idempotent per clientId: sending again with the same one returns the original message. */
-  send = (conv: string, body: SendBody, clientId: string = crypto.randomUUID()) =>
+  send = (conv: string, body: SendBody, clientId: string = newClientId()) =>
     this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages`, { clientId, body });
   /** Each of these is an entry of the log, idempotent per clientId like a send. */
-  edit = (conv: string, seq: number, text: string, clientId: string = crypto.randomUUID()) =>
+  edit = (conv: string, seq: number, text: string, clientId: string = newClientId()) =>
     this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages/${seq}/edit`, { clientId, text });
-  recall = (conv: string, seq: number, clientId: string = crypto.randomUUID()) =>
+  recall = (conv: string, seq: number, clientId: string = newClientId()) =>
     this.#call<Message>("POST", `/v1/conversations/${enc(conv)}/messages/${seq}/recall`, { clientId });
   /** The reaction entry, or undefined when the reaction already stood so (nothing changed). */
-  react = async (conv: string, seq: number, emoji: string, on: boolean, clientId: string = crypto.randomUUID()) => {
+  react = async (conv: string, seq: number, emoji: string, on: boolean, clientId: string = newClientId()) => {
     const path = `/v1/conversations/${enc(conv)}/messages/${seq}/reactions/${enc(emoji)}?clientId=${enc(clientId)}`;
     const answer = await this.#call<Message | { changed: false }>(on ? "PUT" : "DELETE", path);
     return "changed" in answer ? undefined : answer;

@@ -1,6 +1,7 @@
 // The Parley client SDK: runs in browsers, Bun, Deno, Workers and Node 22+ (fetch, WebSocket,
-// crypto.randomUUID and timers only).
+// Web Crypto and timers only).
 export { ParleyClient } from "./client.ts";
+export { newClientId } from "./client-ids.ts";
 export type { ConnectionState, ParleyClientOptions, ParleyEvents, SendResult } from "./client.ts";
 export { ParleyHttp } from "./http.ts";
 export type { FetchLike, HistoryRange, HttpAuth, ListFilter, LoginInput, PageRange, PushSubscribeInput, RegisterInput, SearchFilters } from "./http.ts";

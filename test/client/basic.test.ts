@@ -134,6 +134,24 @@ describe("two clients", () => {
   });
 });
 
+describe("clientIds the SDK makes", () => {
+  // time-ordered, so that the server's idempotency index grows at its end (README "Performance")
+  test("are UUIDv7 whose time prefix follows the order of the sends, over HTTP and over the socket", async () => {
+    const a = track(clientFor(target.url, alice, { device: "ids-phone" }));
+    await within(a.connect(), "connected");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await a.api.send(conv, text(`http ${i}`))).clientId);
+      await Bun.sleep(2);
+      ids.push((await a.send(conv, text(`ws ${i}`))).clientId);
+      await Bun.sleep(2);
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const times = ids.map((id) => id.replace("-", "").slice(0, 12));
+    expect(times).toEqual([...times].sort());
+  });
+});
+
 describe("tokens and close codes", () => {
   test("a refused token is refreshed (built-in) and the client connects", async () => {
     const dave = await register(target.url);

@@ -105,6 +105,8 @@ for (const kind of targetKinds()) {
       const on = await react(b, conv, m.seq, "👍");
       expect(on.status).toBe(201);
       expect(on.body.body).toEqual({ type: "reaction", target: m.seq, emoji: "👍", on: true });
+      // no ?clientId=: the server makes a time-ordered one (UUIDv7), cheapest for the idempotency index
+      expect(on.body.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       const same = await react(b, conv, m.seq, "👍");
       expect([same.status, same.body]).toEqual([200, { changed: false, target: m.seq, emoji: "👍", on: true }]);
       await react(c, conv, m.seq, "👍");

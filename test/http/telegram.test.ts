@@ -122,8 +122,10 @@ for (const kind of targetKinds()) {
       }
       const viaQuery = await fetch(`${t.url}/tg/bot${bot.token}/sendMessage?chat_id=${chatId}&text=${encodeURIComponent("<b>as query</b>")}&parse_mode=HTML`).then((r) => r.json() as any);
       expect(viaQuery.result.text).toBe("<b>as query</b>"); // stored as sent
-      const history = (await person.api.get(`/v1/conversations/${conv}/messages`)).body.items.map((e: any) => e.body.text);
-      expect(history).toEqual(["first", "as json", "as form", "as multipart", "as gzip", "<b>as query</b>"]);
+      const items = (await person.api.get(`/v1/conversations/${conv}/messages`)).body.items;
+      expect(items.map((e: any) => e.body.text)).toEqual(["first", "as json", "as form", "as multipart", "as gzip", "<b>as query</b>"]);
+      // Telegram's calls carry no idempotency key: the server makes time-ordered clientIds (UUIDv7)
+      for (const e of items.slice(1)) expect(e.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       // edit, typing, delete (= recall), getChat
       const sent = (await tg(t.url, bot.token, "sendMessage", json({ chat_id: chatId, text: "typo", reply_to_message_id: m.seq }))).body.result;
       expect(sent.reply_to_message).toMatchObject({ message_id: m.seq, text: "first" });

@@ -11,6 +11,7 @@ import { schema } from "../../store/schema.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sqlStore } from "../../store/sql-store.ts";
 import { checkpointOffLoop } from "./checkpointer.ts";
+import { reusePreparedStatements } from "./statement-cache.ts";
 
 export interface LibsqlConfig {
   /** libsql:, https:, ws: or file: URL; default file:<dataDir>/parley.db */
@@ -44,6 +45,7 @@ function privateDatabaseFile(dataDir: string): string {
 export async function openLibsql(config: LibsqlConfig): Promise<{ store: Store; client: Client; close(): void }> {
   const local = !config.url || config.url.startsWith("file:");
   const url = config.url ?? `file:${privateDatabaseFile(config.dataDir)}`;
+  if (local) reusePreparedStatements();
   const client = createClient({
     url,
     authToken: config.authToken,

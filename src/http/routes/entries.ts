@@ -1,5 +1,6 @@
 // Edits, recalls and reactions: each an entry of the conversation's log (docs/protocol.md "Entries").
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { newId } from "../../core/random.ts";
 import { Message } from "../../schema/messages.ts";
 import { EditRequest, EntryParams, ReactionParams, ReactionQuery, ReactionUnchanged, RecallRequest } from "../../schema/requests.ts";
 import { requireAuth } from "../auth.ts";
@@ -63,7 +64,8 @@ for (const method of ["put", "delete"] as const) {
   entryRoutes.openapi(reaction(method), async (c) => {
     const { id, seq, emoji } = c.req.valid("param");
     const on = method === "put";
-    const clientId = c.req.valid("query").clientId ?? crypto.randomUUID();
+    // time-ordered, like the SDK's (src/client/client-ids.ts): cheapest for the idempotency index
+    const clientId = c.req.valid("query").clientId ?? newId();
     const result = await c.get("services").messages.react(c.get("auth").userId, id, seq, { emoji, on, clientId });
     // A retry with a clientId already used changed nothing either.
     if ("changed" in result || !result.created) return c.json({ changed: false as const, target: seq, emoji, on }, 200);

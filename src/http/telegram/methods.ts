@@ -2,6 +2,7 @@
 // rules as /v1 (membership, scopes, windows), Telegram's shapes (view.ts) on the way out.
 import { z } from "zod";
 import { invalid } from "../../core/errors.ts";
+import { newId } from "../../core/random.ts";
 import type { Services } from "../../core/services.ts";
 import { allowedUpdate } from "../../core/telegram/view.ts";
 import { MAX_POLL_TIMEOUT_S } from "../../schema/bots.ts";
@@ -112,20 +113,22 @@ export const methods = {
       const conv = await conversationOf(call, p.chat_id);
       const replyTo = p.reply_parameters?.message_id ?? p.reply_to_message_id;
       const body = { type: "text" as const, text: p.text, ...(replyTo === undefined ? {} : { replyTo }) };
-      const { message } = await call.services.messages.send(call.botId, conv, { clientId: crypto.randomUUID(), body });
+      // Telegram's calls carry no idempotency key: a new entry each, with a time-ordered clientId
+      // (cheapest for the idempotency index, src/client/client-ids.ts)
+      const { message } = await call.services.messages.send(call.botId, conv, { clientId: newId(), body });
       return call.services.telegram.message(call.botId, message);
     },
   ),
 
   editMessageText: method(z.object({ chat_id: ChatId, message_id: num.min(1), text: Text }), async (call, p) => {
     const conv = await conversationOf(call, p.chat_id);
-    const { message } = await call.services.messages.edit(call.botId, conv, p.message_id, { clientId: crypto.randomUUID(), text: p.text });
+    const { message } = await call.services.messages.edit(call.botId, conv, p.message_id, { clientId: newId(), text: p.text });
     const target = (await call.services.messages.history(call.botId, conv, { after: p.message_id - 1, limit: 1 })).items[0]!;
     return call.services.telegram.message(call.botId, target, { text: p.text, ts: message.ts });
   }),
 
   deleteMessage: method(z.object({ chat_id: ChatId, message_id: num.min(1) }), async (call, p) => {
-    await call.services.messages.recall(call.botId, await conversationOf(call, p.chat_id), p.message_id, { clientId: crypto.randomUUID() });
+    await call.services.messages.recall(call.botId, await conversationOf(call, p.chat_id), p.message_id, { clientId: newId() });
     return true;
   }),
 

@@ -2,7 +2,7 @@
 // user) and the models the screens read, fed from the client's events. Each feature (a frame
 // kind, contacts, uploads, search…) has its model under model/ and its wiring here.
 import { computed, signal } from "@preact/signals";
-import { ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type SettingsChange, type User } from "parley/client";
+import { newClientId, ParleyClient, WebStorage, type ConnectionState, type Conversation, type Message, type ParleyError, type SendBody, type SettingsChange, type User } from "parley/client";
 import { Attachments } from "./model/attachments.ts";
 import { Contacts } from "./model/contacts.ts";
 import { Conversations } from "./model/conversations.ts";
@@ -186,7 +186,7 @@ export class Chat {
 
   /** Sends through the outbox: offline, it goes out (with the same clientId) once connected. */
   send(conv: string, body: SendBody): void {
-    const entry = { clientId: crypto.randomUUID(), conv, body, createdAt: Date.now() };
+    const entry = { clientId: newClientId(), conv, body, createdAt: Date.now() };
     this.outgoing.added(entry);
     this.client.send(conv, entry.body, { clientId: entry.clientId }).catch((error: ParleyError) => this.outgoing.failed(entry.clientId, error.message));
   }
