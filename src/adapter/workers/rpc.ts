@@ -8,7 +8,7 @@ import type { GroupService } from "../../core/groups.ts";
 import type { MessageService } from "../../core/messages.ts";
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import type { MessageLog } from "../../core/store/message-log.ts";
-import type { SearchHitOf, SearchStore } from "../../core/store/search.ts";
+import type { StoredSearchHit, SearchStore } from "../../core/store/search.ts";
 import type { ConversationListStore, SettingsChanges } from "../../core/store/conversation-list.ts";
 import type { Conversation, ConversationSummary, ReceiptState } from "../../schema/conversations.ts";
 
@@ -32,7 +32,7 @@ export interface ConversationRpc
   readEntry(conv: string, seq: number): Promise<Message | null>;
   hasReacted(conv: string, seq: number, userId: string, emoji: string): Promise<boolean>;
   readReferencing(conv: string, uploadId: string): Promise<{ conv: string; seq: number }[]>;
-  readSearch(conv: string, ...args: Parameters<SearchStore["search"]>): Promise<SearchHitOf[]>;
+  readSearch(conv: string, ...args: Parameters<SearchStore["search"]>): Promise<StoredSearchHit[]>;
   readReceipts(conv: string): Promise<ReceiptState>;
   readConversation(conv: string): Promise<Conversation | null>;
   readSummary(conv: string, userId: string): Promise<{ summary: ConversationSummary; lastActivityAt: number } | null>;

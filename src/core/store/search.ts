@@ -21,7 +21,8 @@ export interface SearchCursor {
   conv: string;
 }
 
-export interface SearchHitOf {
+/** A hit as the store gives it: the entry, its current text, and its place in the order of results. */
+export interface StoredSearchHit {
   message: Message;
   text: string;
   at: SearchCursor;
@@ -44,5 +45,5 @@ export interface SearchStore {
    * Content entries matching `match` (an FTS5 expression) that `viewer` may read, newest first,
    * with their current text (an edit's, if edited) and where each is in that order; at most `limit`.
    */
-  search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<SearchHitOf[]>;
+  search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<StoredSearchHit[]>;
 }
