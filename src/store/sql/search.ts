@@ -147,7 +147,7 @@ export class SqlSearchStore implements SearchStore {
     // ran for every hit walked: with the old sort, 56 of 77 ms at 200,000 entries were joins and
     // those checks, 26 ms the whole query without them).
     // times past MAX_TS (a hostile `before` or cursor) are MAX_TS: no entry is later
-    const from = (ts: number, tie = 0) => rowOf(sql`${Math.min(ts, MAX_TS)}`, tie);
+    const rowAt = (ts: number, tie = 0) => rowOf(sql`${Math.min(ts, MAX_TS)}`, tie);
     const rows = await this.db.all<{ conv_id: string; seq: number; ts: number; tie: number }>(sql`
       SELECT r.conv_id, r.seq, r.ts, f.rowid % ${sql.raw(String(TIES))} AS tie FROM search_index f
         CROSS JOIN ${searchRows} r ON r.id = f.rowid
@@ -159,9 +159,9 @@ export class SqlSearchStore implements SearchStore {
         AND ${notClearedNorHidden(viewer, sql`m.conv_id`, sql`r.seq`)}
         ${filters.conv === undefined ? sql`` : sql`AND r.conv_id = ${filters.conv}`}
         ${filters.from === undefined ? sql`` : sql`AND r.sender_id = ${filters.from}`}
-        ${filters.after === undefined ? sql`` : sql`AND f.rowid >= ${from(filters.after + 1)}`}
-        ${filters.before === undefined ? sql`` : sql`AND f.rowid < ${from(filters.before)}`}
-        ${cursor === null ? sql`` : sql`AND f.rowid <= ${from(cursor.ts, cursor.tie)} AND (f.rowid < ${from(cursor.ts, cursor.tie)} OR r.conv_id < ${cursor.conv})`}
+        ${filters.after === undefined ? sql`` : sql`AND f.rowid >= ${rowAt(filters.after + 1)}`}
+        ${filters.before === undefined ? sql`` : sql`AND f.rowid < ${rowAt(filters.before)}`}
+        ${cursor === null ? sql`` : sql`AND f.rowid <= ${rowAt(cursor.ts, cursor.tie)} AND (f.rowid < ${rowAt(cursor.ts, cursor.tie)} OR r.conv_id < ${cursor.conv})`}
       ORDER BY f.rowid DESC
       LIMIT ${limit}`);
     if (rows.length === 0) return [];
