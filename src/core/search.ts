@@ -16,10 +16,11 @@ export class Search {
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const { conv, from, after, before } = query;
     const hits = await this.store.search(userId, matchExpression(terms), { conv, from, after, before }, cursor, query.limit + 1);
+    // a hit recalled since it was indexed is left out of the items but ends a page like any other
     const page = hits.slice(0, query.limit);
     const last = page.at(-1)?.at;
     return {
-      items: page.map(({ message, text }) => ({ message, ...snippetOf(text, terms) })),
+      items: page.flatMap(({ message, text }) => (message ? [{ message, ...snippetOf(text, terms) }] : [])),
       nextCursor: hits.length > query.limit && last ? encodeCursor(last) : null,
     };
   }

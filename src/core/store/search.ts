@@ -21,9 +21,13 @@ export interface SearchCursor {
   conv: string;
 }
 
-/** A hit as the store gives it: the entry, its current text, and its place in the order of results. */
+/**
+ * A hit as the store gives it: the entry, its current text, and its place in the order of results.
+ * `message` null: recalled since it was indexed (the index catches up). Never shown, it still holds
+ * its place, so that a page it ends is not taken for the last one.
+ */
 export interface StoredSearchHit {
-  message: Message;
+  message: Message | null;
   text: string;
   at: SearchCursor;
 }
@@ -43,7 +47,8 @@ export interface SearchStore {
   catchUp(convs: string[], limit: number): Promise<{ more: string[] }>;
   /**
    * Content entries matching `match` (an FTS5 expression) that `viewer` may read, newest first,
-   * with their current text (an edit's, if edited) and where each is in that order; at most `limit`.
+   * with their current text (an edit's, if edited) and where each is in that order; at most `limit`
+   * (hits recalled since they were indexed included, without their entry).
    */
   search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number): Promise<StoredSearchHit[]>;
 }

@@ -170,13 +170,13 @@ export class SqlSearchStore implements SearchStore {
       .from(messages)
       .where(sql`(${messages.convId}, ${messages.seq}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${JSON.stringify(rows.map((r) => [r.conv_id, Number(r.seq)]))}))`);
     const byKey = new Map(entries.map((e) => [`${e.convId}\n${e.seq}`, e]));
-    return rows.flatMap((r) => {
+    return rows.map((r) => {
       const entry = byKey.get(`${r.conv_id}\n${r.seq}`);
-      // recalled since it was indexed (the index catches up): never a hit
-      if (!entry || entry.recalled) return [];
+      const at = { ts: Number(r.ts), tie: Number(r.tie), conv: r.conv_id };
+      // recalled since it was indexed (the index catches up): never shown
+      if (!entry || entry.recalled) return { message: null, text: "", at };
       const message: Message = toMessage(entry, {});
-      const text = message.edited?.text ?? searchableText(message.body) ?? "";
-      return [{ message, text, at: { ts: Number(r.ts), tie: Number(r.tie), conv: r.conv_id } }];
+      return { message, text: message.edited?.text ?? searchableText(message.body) ?? "", at };
     });
   }
 }
