@@ -6,7 +6,8 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { AppError, notFound } from "../core/errors.ts";
+import { AppError, invalid, notFound } from "../core/errors.ts";
+import { LONE_SURROGATE_MESSAGE, mayHoldLoneSurrogate, wellFormedJson } from "../schema/text.ts";
 import { noMetrics, type Metrics } from "../core/metrics.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
@@ -182,6 +183,21 @@ export function createApp(options: AppOptions) {
   // An upload's body is not JSON: it streams to storage under its own limit (MAX_UPLOAD_BYTES, routes/uploads.ts).
   const isUpload = (c: Context) => c.req.method === "POST" && c.req.path === "/v1/uploads";
   app.use("/v1/*", (c, next) => (isUpload(c) ? next() : jsonBodyLimit(c, next)));
+  // After the limit: a JSON body whose strings hold a lone surrogate is refused (schema/text.ts).
+  app.use("/v1/*", async (c, next) => {
+    if (isUpload(c) || !c.req.header("Content-Type")?.toLowerCase().includes("json")) return next();
+    const text = await c.req.text();
+    if (mayHoldLoneSurrogate(text)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return next(); // the route's validator answers it
+      }
+      if (!wellFormedJson(json)) throw invalid(LONE_SURROGATE_MESSAGE);
+    }
+    return next();
+  });
 
   // Against password guessing and hashing floods; after the body limit, which it relies on.
   const authLimit = authRateLimit(

@@ -23,6 +23,7 @@ import { PendingAcks } from "./pending-acks.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { SessionLimits } from "./limits.ts";
 import { RequestQueue } from "./request-queue.ts";
+import { LONE_SURROGATE_MESSAGE, mayHoldLoneSurrogate, wellFormedJson } from "../schema/text.ts";
 
 export interface SessionHooks {
   /** after hello authenticated, before welcome: register for live delivery */
@@ -204,6 +205,7 @@ export class Session {
     } catch {
       return this.#replyError({ code: "invalid_request", message: "frame is not valid JSON" });
     }
+    if (mayHoldLoneSurrogate(raw) && !wellFormedJson(json)) return this.#replyError({ code: "invalid_request", message: LONE_SURROGATE_MESSAGE }, ridOf(json));
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "t", message: i.message }));

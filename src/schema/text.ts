@@ -20,3 +20,35 @@ export const chars = (min: number, max: number, base: z.ZodString = z.string()) 
       return n >= min && n <= max;
     }, `${min}-${max} characters`)
     .meta({ minLength: min, maxLength: max });
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+
+/**
+ * Whether every string in a parsed JSON value (keys too) is well-formed UTF-16: no lone surrogate.
+ * JSON may carry one as an escape (`"\ud800"`); stored, SQLite's JSON functions turn it into
+ * invalid UTF-8, which the libSQL driver cannot read back (it aborts the process). Walked without
+ * recursion: the depth of a hostile body is bounded only by its size.
+ */
+export function wellFormedJson(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (!wellFormed(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === "object" && v !== null) {
+      for (const [k, inner] of Object.entries(v)) {
+        if (!wellFormed(k)) return false;
+        stack.push(inner);
+      }
+    }
+  }
+  return true;
+}
+
+/** Only a `\u` escape can put a lone surrogate into parsed JSON: text without one needs no walk. */
+export const mayHoldLoneSurrogate = (jsonText: string): boolean => jsonText.includes("\\u") || !wellFormed(jsonText);
+
+export const LONE_SURROGATE_MESSAGE = "strings must be well-formed Unicode (a lone surrogate such as \\ud800 is not)";

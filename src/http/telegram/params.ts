@@ -2,6 +2,7 @@
 // a JSON, form (application/x-www-form-urlencoded) or multipart body, gzip-compressed or not
 // (telegraf on Bun compresses). Bounded before and after decompression.
 import { AppError, invalid } from "../../core/errors.ts";
+import { LONE_SURROGATE_MESSAGE, wellFormedJson } from "../../schema/text.ts";
 
 /** The largest body a method call may have, compressed or not (files are not supported). */
 export const MAX_PARAMS_BYTES = 256 * 1024;
@@ -23,6 +24,7 @@ export async function telegramParams(req: Request): Promise<Record<string, unkno
       throw invalid("the body is not valid JSON");
     }
     if (typeof json !== "object" || json === null || Array.isArray(json)) throw invalid("the body must be a JSON object");
+    if (!wellFormedJson(json)) throw invalid(LONE_SURROGATE_MESSAGE);
     return { ...params, ...json };
   }
   if (type.includes("application/x-www-form-urlencoded")) {
