@@ -65,8 +65,8 @@ export const unreadOf = (user: string, conv: string) =>
 /**
  * Every current member of the conversations of the entries `ids` (a JSON array) gets a row (the
  * first entry creates them); a content entry from someone else counts for each one, and brings a
- * hidden conversation back. A row with nothing to count (the sender's own) is left as it is, not
- * rewritten: one page less to write per conversation and commit once the lists no longer share pages.
+ * hidden conversation back. A row with nothing to count (the sender's own) is not updated at all
+ * (SQLite would not write its page for an unchanged row, but still does the update's work).
  */
 const countEntries = prebuilt(1, (ids) => {
   const content = sql`e.sender_id <> mb.user_id AND e.type IN ${CONTENT_TYPES_SQL}`;
