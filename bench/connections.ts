@@ -13,9 +13,9 @@
 // users, each on its node), read their RSS, open the sockets (bench/lib/load-connections.ts;
 // Parley: hello, welcome), let them settle, read RSS again, then check that every socket is still
 // open and authenticated: the servers count them (Parley: gauge parley_ws_open_sockets; relay:
-// its open descriptors) and each socket answers a ping (Parley: pong, sent only after welcome).
+// GET /sockets) and each socket answers a ping (Parley: pong, sent only after welcome).
 // Prints KB per socket per node and over all nodes: the summed RSS growth / the sockets.
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -104,8 +104,6 @@ async function settledRss(pid: number): Promise<number> {
   return min;
 }
 
-const openFds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
-
 /** A socket opener for one node: its process, and its stdout line by line. */
 function startOpener(target: Target, node: Node, k: number) {
   const cfgPath = join(tmpdir(), `parley-conns-${process.pid}-${target}-${k}.json`);
@@ -154,20 +152,20 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
   const cluster = await startNodes(target);
   const openers: ReturnType<typeof startOpener>[] = [];
   try {
-    const before = await Promise.all(cluster.nodes.map(async (n) => ({ rss: await settledRss(n.child.pid), fds: openFds(n.child.pid) })));
+    const before = await Promise.all(cluster.nodes.map((n) => settledRss(n.child.pid)));
     openers.push(...cluster.nodes.map((n, k) => startOpener(target, n, k)));
     const opened = await Promise.all(openers.map((o) => o.opened()));
     const after = await Promise.all(cluster.nodes.map((n) => settledRss(n.child.pid)));
     // Still there at the measurement point: counted by each server, and each socket answers.
     const held = await Promise.all(
       cluster.nodes.map(async (n, k) =>
-        target === "parley" ? metric(await scrape(n.child.url), "parley_ws_open_sockets") : openFds(n.child.pid) - before[k]!.fds,
+        target === "parley" ? metric(await scrape(n.child.url), "parley_ws_open_sockets") : ((await (await fetch(`${n.child.url}/sockets`)).json()) as { open: number }).open,
       ),
     );
     const checks = await Promise.all(openers.map((o) => o.check()));
     const total = { opened: 0, held: 0, answered: 0, closed: 0, growthKiB: 0 };
     cluster.nodes.forEach((n, k) => {
-      const growthKiB = after[k]! - before[k]!.rss;
+      const growthKiB = after[k]! - before[k]!;
       const record = {
         bench: "connections",
         target,
@@ -176,7 +174,7 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
         serverSockets: held[k]!,
         answered: checks[k]!.answered,
         openMs: opened[k]!.ms,
-        rssBeforeMiB: before[k]!.rss / 1024,
+        rssBeforeMiB: before[k]! / 1024,
         rssAfterMiB: after[k]! / 1024,
         kbPerSocket: (growthKiB * 1024) / 1000 / opened[k]!.opened,
       };
@@ -198,7 +196,7 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
       openMs: Math.max(...opened.map((o) => o.ms)),
       rssGrowthMiB: total.growthKiB / 1024,
       kbPerSocket: (total.growthKiB * 1024) / 1000 / total.opened,
-      ...(nodes === 1 ? { rssBeforeMiB: before[0]!.rss / 1024, rssAfterMiB: after[0]! / 1024 } : {}),
+      ...(nodes === 1 ? { rssBeforeMiB: before[0]! / 1024, rssAfterMiB: after[0]! / 1024 } : {}),
     };
     emit(record);
     if (total.held !== sockets || total.answered !== sockets) emit({ bench: "connections", target, warning: `${sockets} sockets asked, ${total.held} held by the servers, ${total.answered} answered` });
