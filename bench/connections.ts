@@ -1,5 +1,6 @@
 // Memory per idle authenticated socket: `npm run bench:conns` (flags --sockets=N --nodes=K
-// --devices-per-user=D --settle-ms=S, or env SOCKETS, NODES, DEVICES_PER_USER, SETTLE_MS).
+// --devices-per-user=D --settle-ms=S --heartbeat-ms=H, or env SOCKETS, NODES, DEVICES_PER_USER,
+// SETTLE_MS, HEARTBEAT_MS).
 // Every socket is a file descriptor in the server and in the opener: both start with their
 // open-file soft limit raised to the hard limit. Raising the hard limit itself needs
 // CAP_SYS_RESOURCE (or root's ulimit -Hn before the bench runs), so past one process's limit the
@@ -30,8 +31,8 @@ const devicesPerUser = numFlag("devices-per-user", 10);
 const settleMs = numFlag("settle-ms", 3_000);
 /** descriptors a process needs besides the sockets (database, listener, stdio, runtime) */
 const FD_HEADROOM = 200;
-/** the server's default heartbeat, passed to it and to the openers so both sides agree */
-const HEARTBEAT_MS = 30_000;
+/** the server's heartbeat (its default), passed to it and to the openers so both sides agree */
+const HEARTBEAT_MS = numFlag("heartbeat-ms", 30_000);
 
 const hardLimit = fileHardLimit();
 // An opener's sockets all go to one server port: one per local port of the ephemeral range.
@@ -128,14 +129,12 @@ function startOpener(target: Target, node: Node, k: number) {
     const i = buffered.indexOf("\n");
     const line = buffered.slice(0, i);
     buffered = buffered.slice(i + 1);
-    // the opener also reports sockets closed under it ({"closed": n}) every second
-    const parsed = JSON.parse(line);
-    return parsed.closed !== undefined && parsed.answered === undefined ? nextLine() : parsed;
+    return JSON.parse(line);
   };
   return {
     opened: (): Promise<{ opened: number; ms: number }> => nextLine(),
     /** pings every socket: how many answered, how many closed */
-    async check(): Promise<{ answered: number; closed: number }> {
+    async check(): Promise<{ answered: number; closed: number; codes: Record<string, number> }> {
       proc.stdin.write("check\n");
       proc.stdin.flush();
       return nextLine();
@@ -158,12 +157,12 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
     const after = await Promise.all(cluster.nodes.map((n) => settledRss(n.child.pid)));
     // Still there at the measurement point: counted by each server, and each socket answers.
     const held = await Promise.all(
-      cluster.nodes.map(async (n, k) =>
+      cluster.nodes.map(async (n) =>
         target === "parley" ? metric(await scrape(n.child.url), "parley_ws_open_sockets") : ((await (await fetch(`${n.child.url}/sockets`)).json()) as { open: number }).open,
       ),
     );
     const checks = await Promise.all(openers.map((o) => o.check()));
-    const total = { opened: 0, held: 0, answered: 0, closed: 0, growthKiB: 0 };
+    const total = { opened: 0, held: 0, answered: 0, closed: 0, growthKiB: 0, closeCodes: {} as Record<string, number> };
     cluster.nodes.forEach((n, k) => {
       const growthKiB = after[k]! - before[k]!;
       const record = {
@@ -177,12 +176,14 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
         rssBeforeMiB: before[k]! / 1024,
         rssAfterMiB: after[k]! / 1024,
         kbPerSocket: (growthKiB * 1024) / 1000 / opened[k]!.opened,
+        ...(checks[k]!.closed > 0 ? { closed: checks[k]!.closed, closeCodes: checks[k]!.codes } : {}),
       };
       if (nodes > 1) emit(record);
       total.opened += record.sockets;
       total.held += record.serverSockets;
       total.answered += record.answered;
       total.closed += checks[k]!.closed;
+      for (const [code, n] of Object.entries(checks[k]!.codes)) total.closeCodes[code] = (total.closeCodes[code] ?? 0) + n;
       total.growthKiB += growthKiB;
     });
     const record = {
@@ -193,6 +194,7 @@ async function measure(target: Target): Promise<{ sockets: number; kbPerSocket: 
       serverSockets: total.held,
       answered: total.answered,
       closed: total.closed,
+      ...(total.closed > 0 ? { closeCodes: total.closeCodes } : {}),
       openMs: Math.max(...opened.map((o) => o.ms)),
       rssGrowthMiB: total.growthKiB / 1024,
       kbPerSocket: (total.growthKiB * 1024) / 1000 / total.opened,

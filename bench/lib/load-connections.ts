@@ -6,8 +6,9 @@
 // is idle: each socket sends a ping once per heartbeatMs (spread over the period, as clients that
 // connected at different times do), or the server would close it as silent (2 × heartbeat) before
 // a large run has finished opening. The relay answers a ping like any frame (an ack).
-// A line "check" on stdin pings every socket once more and prints {"answered": n, "closed": c}:
-// n sockets answered (Parley answers pong only on an authenticated socket), c closed so far.
+// A line "check" on stdin pings every socket once more and prints {"answered": n, "closed": c,
+// "codes": {code: n}}: n sockets answered (Parley answers pong only on an authenticated socket), c
+// closed so far, by close code.
 import { readFileSync } from "node:fs";
 import { mapLimit } from "./users.ts";
 import { openWs, wsUrl, type LeanWs } from "./ws.ts";
@@ -24,10 +25,15 @@ const cfg: Cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8"));
 const TICK_MS = 1_000;
 const slots = Math.max(1, Math.floor(cfg.heartbeatMs / TICK_MS));
 const open: LeanWs[] = [];
-let tick = 0;
+const started = Date.now();
+let slotsDone = 0;
+// By the clock, not by ticks: a busy loop fires fewer ticks, and a socket must not go silent.
 setInterval(() => {
-  const slot = tick++ % slots;
-  for (let i = slot; i < open.length; i += slots) if (open[i]!.ws.readyState === WebSocket.OPEN) open[i]!.send({ t: "ping" });
+  const due = Math.floor((Date.now() - started) / TICK_MS);
+  slotsDone = Math.max(slotsDone, due - slots); // a whole period behind: every socket once
+  for (; slotsDone < due; slotsDone++) {
+    for (let i = slotsDone % slots; i < open.length; i += slots) if (open[i]!.ws.readyState === WebSocket.OPEN) open[i]!.send({ t: "ping" });
+  }
 }, TICK_MS);
 
 const t0 = performance.now();
@@ -46,7 +52,9 @@ await mapLimit(cfg.sockets, 100, async (i) => {
   open.push(ws);
 });
 let closed = 0;
-for (const ws of open) void ws.closed.then(() => closed++);
+/** close code → sockets closed with it */
+const codes: Record<number, number> = {};
+for (const ws of open) void ws.closed.then(({ code }) => (closed++, (codes[code] = (codes[code] ?? 0) + 1)));
 console.log(JSON.stringify({ opened: open.length, ms: performance.now() - t0 }));
 
 /** Pings every socket with rid "check"; counts the sockets that answer it within `timeoutMs`. */
@@ -67,5 +75,5 @@ async function check(timeoutMs = 30_000): Promise<number> {
 }
 
 process.stdin.on("data", async (chunk: Buffer) => {
-  if (chunk.toString().includes("check")) console.log(JSON.stringify({ answered: await check(), closed }));
+  if (chunk.toString().includes("check")) console.log(JSON.stringify({ answered: await check(), closed, codes }));
 });
