@@ -3,7 +3,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { AppError, invalid, notFound } from "../core/errors.ts";
@@ -14,7 +13,8 @@ import { log } from "../log.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse, onError, validationError } from "./errors.ts";
 import { countRequests, metricsHandler, type MetricsExposition } from "./metrics.ts";
-import { allowedOriginsOnly, originAllowed } from "./origin.ts";
+import { allowedOriginsOnly } from "./origin.ts";
+import { apiHeaders } from "./api-headers.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { contactRoutes } from "./routes/contacts.ts";
@@ -154,21 +154,7 @@ export function createApp(options: AppOptions) {
   app.use(countRequests(options.metrics ?? noMetrics));
   // nosniff, no framing, no referrer, HSTS and the rest of Hono's defaults on every answer
   app.use(secureHeaders({ xFrameOptions: "DENY" }));
-  // API answers carry tokens and private messages: no cache on the way may keep them.
-  app.use("/v1/*", async (c, next) => {
-    await next();
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
-  });
-  // Browser apps on an allowed origin may call the HTTP API too, not only the WebSocket.
-  app.use(
-    "/v1/*",
-    cors({
-      origin: (origin) => (originAllowed(origin, options.allowedOrigins) ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type"],
-      exposeHeaders: ["Retry-After", "X-Request-Id"],
-      maxAge: 600,
-    }),
-  );
+  app.use("/v1/*", apiHeaders(options.allowedOrigins));
   app.use(accessLog);
   app.use(async (c, next) => {
     c.set("services", options.services);
