@@ -23,7 +23,7 @@ try {
     bots.push({ token: bot.accessToken, conv: await directConversation(child.url, bot, peer) });
   }
   const results: Record<string, Record<string, any>> = {};
-  for (const mode of ["healthz", "send"] as const) {
+  for (const mode of (process.env.ONLY ? [process.env.ONLY] : ["healthz", "send"]) as ("healthz" | "send")[]) {
     const cpu0 = cpuSeconds(child.pid);
     const result = await runGenerator("bench/lib/load-http.ts", { url: child.url, mode, concurrency, warmupMs, durationMs, bots }, warmupMs + durationMs + 30_000);
     results[mode] = result;
