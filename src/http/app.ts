@@ -1,12 +1,10 @@
 // The Hono app, built from the domain services. Both runtimes mount exactly this app; they only
 // differ in how GET /v1/ws upgrades (passed in as `websocket`).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { AppError, invalid, notFound } from "../core/errors.ts";
-import { LONE_SURROGATE_MESSAGE, mayHoldLoneSurrogate, wellFormedJson } from "../schema/text.ts";
+import { notFound } from "../core/errors.ts";
 import { noMetrics, type Metrics } from "../core/metrics.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
@@ -15,6 +13,7 @@ import { errorResponse, onError, validationError } from "./errors.ts";
 import { countRequests, metricsHandler, type MetricsExposition } from "./metrics.ts";
 import { allowedOriginsOnly } from "./origin.ts";
 import { apiHeaders } from "./api-headers.ts";
+import { jsonBodyChecks } from "./json-body.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { contactRoutes } from "./routes/contacts.ts";
@@ -160,30 +159,7 @@ export function createApp(options: AppOptions) {
     c.set("services", options.services);
     await next();
   });
-  const jsonBodyLimit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 256 * 1024,
-    onError: () => {
-      throw new AppError("payload_too_large", "request body is too large");
-    },
-  });
-  // An upload's body is not JSON: it streams to storage under its own limit (MAX_UPLOAD_BYTES, routes/uploads.ts).
-  const isUpload = (c: Context) => c.req.method === "POST" && c.req.path === "/v1/uploads";
-  app.use("/v1/*", (c, next) => (isUpload(c) ? next() : jsonBodyLimit(c, next)));
-  // After the limit: a JSON body whose strings hold a lone surrogate is refused (schema/text.ts).
-  app.use("/v1/*", async (c, next) => {
-    if (isUpload(c) || !c.req.header("Content-Type")?.toLowerCase().includes("json")) return next();
-    const text = await c.req.text();
-    if (mayHoldLoneSurrogate(text)) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return next(); // the route's validator answers it
-      }
-      if (!wellFormedJson(json)) throw invalid(LONE_SURROGATE_MESSAGE);
-    }
-    return next();
-  });
+  app.use("/v1/*", jsonBodyChecks(options.maxBodyBytes ?? 256 * 1024));
 
   // Against password guessing and hashing floods; after the body limit, which it relies on.
   const authLimit = authRateLimit(
