@@ -106,7 +106,10 @@ export const messages = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.convId, t.seq] }),
-    uniqueIndex("messages_client_id").on(t.convId, t.senderId, t.clientId),
+    // client_id first: clients make time-ordered (UUIDv7) ids, so a commit's new keys all go to the
+    // index's right edge (one leaf for the whole batch) instead of one leaf per conversation.
+    // Every lookup is by all three columns, so the order serves them as well.
+    uniqueIndex("messages_client_id").on(t.clientId, t.convId, t.senderId),
     uniqueIndex("messages_id").on(t.id),
     index("messages_target").on(t.convId, t.target).where(sql`target IS NOT NULL`),
     index("messages_upload").on(t.uploadId).where(sql`upload_id IS NOT NULL`),
