@@ -2,18 +2,29 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** Random bytes for ids, drawn from the CSPRNG a few kilobytes at a time rather than 16 bytes per id. */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Time-ordered, so a new row
  * lands at the end of an index on its id instead of anywhere in it (one page written per commit,
- * not one per row).
+ * not one per row). Every message gets one: written straight as hex, without a byte array per id.
  */
 export function newId(now = Date.now()): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  for (let i = 5, t = now; i >= 0; i--, t = Math.floor(t / 256)) b[i] = t % 256;
-  b[6] = (b[6]! & 0x0f) | 0x70; // version 7
-  b[8] = (b[8]! & 0x3f) | 0x80; // variant 10
-  const h = Array.from(b, (x) => HEX[x]).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  if (poolAt + 10 > pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += 10;
+  const ms = Math.floor(now);
+  const high = Math.floor(ms / 0x10000).toString(16).padStart(8, "0");
+  const low = (ms % 0x10000).toString(16).padStart(4, "0");
+  const b = (i: number) => HEX[pool[r + i]!]!;
+  const version = `7${(pool[r]! & 0x0f).toString(16)}${b(1)}`; // version 7
+  const variant = `${HEX[(pool[r + 2]! & 0x3f) | 0x80]}${b(3)}`; // variant 10
+  return `${high}-${low}-${version}-${variant}-${b(4)}${b(5)}${b(6)}${b(7)}${b(8)}${b(9)}`;
 }
 
 export function randomToken(bytes = 32): string {
