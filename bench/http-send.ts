@@ -1,18 +1,22 @@
 // HTTP send path for bots: `npm run bench:http` (flags --bots=B --concurrency=C --duration-ms=D
-// --warmup-ms=U, or env BOTS, CONCURRENCY, DURATION_MS, WARMUP_MS).
+// --warmup-ms=U --modes=healthz,send, or env BOTS, CONCURRENCY, DURATION_MS, WARMUP_MS, MODES; a
+// single mode is for profiling it with BENCH_CPU_PROF).
 // One Parley server; B bots, each with its own direct conversation; C requests in flight from
 // bench/lib/load-http.ts in its own process. Baseline in the same run and on the same server:
 // GET /healthz (routing, middleware and logging, no auth, no store). Then POST
 // /v1/conversations/:id/messages, each a committed message (2xx only after the commit).
+// Per phase: the server's CPU per answered request (warm-up included), of the whole process and
+// of its main thread alone (the JavaScript; the rest is libSQL's checkpoints and the GC's threads).
 import { runGenerator } from "./lib/generator.ts";
 import { spawnParley } from "./lib/server.ts";
-import { cpuSeconds, emit, numFlag } from "./lib/stats.ts";
+import { cpuSeconds, emit, flag, numFlag } from "./lib/stats.ts";
 import { directConversation, registerUsers } from "./lib/users.ts";
 
 const botCount = numFlag("bots", 20);
 const concurrency = numFlag("concurrency", 64);
 const durationMs = numFlag("duration-ms", 5_000);
 const warmupMs = numFlag("warmup-ms", 1_000);
+const modes = flag("modes", "healthz,send").split(",") as ("healthz" | "send")[];
 
 const child = await spawnParley();
 try {
@@ -23,22 +27,36 @@ try {
     bots.push({ token: bot.accessToken, conv: await directConversation(child.url, bot, peer) });
   }
   const results: Record<string, Record<string, any>> = {};
-  for (const mode of ["healthz", "send"] as const) {
-    const cpu0 = cpuSeconds(child.pid);
+  for (const mode of modes) {
+    const [cpu0, main0] = [cpuSeconds(child.pid), cpuSeconds(child.pid, true)];
     const result = await runGenerator("bench/lib/load-http.ts", { url: child.url, mode, concurrency, warmupMs, durationMs, bots }, warmupMs + durationMs + 30_000);
     results[mode] = result;
-    emit({ bench: "http", ...result, bots: botCount, serverCpuSec: cpuSeconds(child.pid) - cpu0 });
+    const [cpu, main] = [cpuSeconds(child.pid) - cpu0, cpuSeconds(child.pid, true) - main0];
+    Object.assign(result, {
+      serverCpuUsPerRequest: (1e6 * cpu) / result.answered,
+      mainThreadCpuUsPerRequest: (1e6 * main) / result.answered,
+    });
+    emit({
+      bench: "http",
+      ...result,
+      bots: botCount,
+      serverCpuSec: cpu,
+    });
   }
-  emit({
-    bench: "http",
-    ratio: "send/healthz",
-    concurrency,
-    healthzPerSec: results.healthz!.requestsPerSec,
-    sendPerSec: results.send!.requestsPerSec,
-    throughputRatio: results.send!.requestsPerSec / results.healthz!.requestsPerSec,
-    sendP99: results.send!.p99,
-    healthzP99: results.healthz!.p99,
-  });
+  const { healthz, send } = results;
+  if (healthz && send)
+    emit({
+      bench: "http",
+      ratio: "send/healthz",
+      concurrency,
+      healthzPerSec: healthz.requestsPerSec,
+      sendPerSec: send.requestsPerSec,
+      throughputRatio: send.requestsPerSec / healthz.requestsPerSec,
+      // what the throughput ratio would be if the server's main thread were all that limited it
+      mainThreadCpuRatio: healthz.mainThreadCpuUsPerRequest / send.mainThreadCpuUsPerRequest,
+      sendP99: send.p99,
+      healthzP99: healthz.p99,
+    });
 } finally {
   await child.stop();
 }

@@ -4,7 +4,7 @@
 //   /v1/ws?id=<me>&room=<room>   (fan-out) every frame is relayed as is to the room's other sockets
 //   /v1/ws?id=<me>               (idle) nothing is relayed
 // The sender gets {"t":"ack","rid","seq"} for each frame (its rid read with JSON.parse, as a
-// server that validates frames would).
+// server that validates frames would). GET /sockets → {"open": n}: the sockets it holds.
 interface Data {
   id: string;
   peer: string;
@@ -19,6 +19,7 @@ const server = Bun.serve<Data>({
   fetch(req, srv) {
     const url = new URL(req.url);
     if (url.pathname === "/healthz") return Response.json({ ok: true });
+    if (url.pathname === "/sockets") return Response.json({ open: sockets.size });
     if (url.pathname === "/v1/ws") {
       const q = url.searchParams;
       if (srv.upgrade(req, { data: { id: q.get("id") ?? "", peer: q.get("peer") ?? "", room: q.get("room") ?? "" } })) return undefined;

@@ -19,6 +19,7 @@ const cfg: Cfg = JSON.parse(readFileSync(process.argv[2]!, "utf8"));
 
 const phases = new LoadPhases();
 let ok = 0;
+let answered = 0; // warm-up included, for the server's CPU per request
 const failures = new Map<number, number>();
 const latencies: number[] = [];
 
@@ -35,6 +36,7 @@ async function loop(i: number): Promise<void> {
             body: `{"clientId":"h${i}.${n}","body":{"type":"text","text":"bot message ${n}"}}`,
           });
     await res.arrayBuffer();
+    answered++;
     if (!phases.measuring) continue;
     latencies.push(performance.now() - start);
     if (res.ok) ok++;
@@ -57,6 +59,7 @@ console.log(
     p99: lat.p99,
     max: lat.max,
     ok,
+    answered,
     failures: Object.fromEntries(failures),
   }),
 );

@@ -97,10 +97,14 @@ export const numFlag = (name: string, def: number): number => {
 };
 export const boolFlag = (name: string, def = false): boolean => ["1", "true", "yes"].includes(flag(name, def ? "1" : "0").toLowerCase());
 
-/** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat; NaN when unreadable. */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) a process used so far, from /proc/<pid>/stat; NaN when unreadable.
+ * `mainThread`: only its main thread's (where a Bun server runs its JavaScript), not its helper
+ * threads' (libSQL's checkpoints, the GC's).
+ */
+export function cpuSeconds(pid: number, mainThread = false): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // fields[11], fields[12] = utime, stime (fields 14 and 15 of the full line), in clock ticks
     return (Number(fields[11]) + Number(fields[12])) / 100;

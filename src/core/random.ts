@@ -1,30 +1,16 @@
 // Web Crypto is the same global on Bun, Workers and browsers, so the domain may use it.
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-/** Random bytes for ids, drawn from the CSPRNG a few kilobytes at a time rather than 16 bytes per id. */
-const pool = new Uint8Array(4096);
-let poolAt = pool.length;
-
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Time-ordered, so a new row
  * lands at the end of an index on its id instead of anywhere in it (one page written per commit,
- * not one per row). Every message gets one: written straight as hex, without a byte array per id.
+ * not one per row). Made from a random UUIDv4 with its first 48 bits replaced by the time and its
+ * version digit by 7 (the variant bits are the same): every send makes one, and building it byte
+ * by byte cost about 3% of the server's CPU per HTTP send.
  */
 export function newId(now = Date.now()): string {
-  if (poolAt + 10 > pool.length) {
-    crypto.getRandomValues(pool);
-    poolAt = 0;
-  }
-  const r = poolAt;
-  poolAt += 10;
-  const ms = Math.floor(now);
-  const high = Math.floor(ms / 0x10000).toString(16).padStart(8, "0");
-  const low = (ms % 0x10000).toString(16).padStart(4, "0");
-  const b = (i: number) => HEX[pool[r + i]!]!;
-  const version = `7${(pool[r]! & 0x0f).toString(16)}${b(1)}`; // version 7
-  const variant = `${HEX[(pool[r + 2]! & 0x3f) | 0x80]}${b(3)}`; // variant 10
-  return `${high}-${low}-${version}-${variant}-${b(4)}${b(5)}${b(6)}${b(7)}${b(8)}${b(9)}`;
+  const random = crypto.randomUUID(); // xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx
+  const ms = now.toString(16).padStart(12, "0");
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(15)}`;
 }
 
 export function randomToken(bytes = 32): string {

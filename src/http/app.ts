@@ -1,20 +1,19 @@
 // The Hono app, built from the domain services. Both runtimes mount exactly this app; they only
 // differ in how GET /v1/ws upgrades (passed in as `websocket`).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
+import type { MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { AppError, invalid, notFound } from "../core/errors.ts";
-import { LONE_SURROGATE_MESSAGE, mayHoldLoneSurrogate, wellFormedJson } from "../schema/text.ts";
+import { notFound } from "../core/errors.ts";
 import { noMetrics, type Metrics } from "../core/metrics.ts";
 import type { Services } from "../core/services.ts";
 import { log } from "../log.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse, onError, validationError } from "./errors.ts";
 import { countRequests, metricsHandler, type MetricsExposition } from "./metrics.ts";
-import { allowedOriginsOnly, originAllowed } from "./origin.ts";
+import { allowedOriginsOnly } from "./origin.ts";
+import { apiHeaders } from "./api-headers.ts";
+import { jsonBodyChecks } from "./json-body.ts";
 import { authRateLimit, defaultAuthRateLimits, type AuthRateLimits, type ClientIp } from "./rate-limit.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { contactRoutes } from "./routes/contacts.ts";
@@ -154,50 +153,13 @@ export function createApp(options: AppOptions) {
   app.use(countRequests(options.metrics ?? noMetrics));
   // nosniff, no framing, no referrer, HSTS and the rest of Hono's defaults on every answer
   app.use(secureHeaders({ xFrameOptions: "DENY" }));
-  // API answers carry tokens and private messages: no cache on the way may keep them.
-  app.use("/v1/*", async (c, next) => {
-    await next();
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
-  });
-  // Browser apps on an allowed origin may call the HTTP API too, not only the WebSocket.
-  app.use(
-    "/v1/*",
-    cors({
-      origin: (origin) => (originAllowed(origin, options.allowedOrigins) ? origin : null),
-      allowHeaders: ["Authorization", "Content-Type"],
-      exposeHeaders: ["Retry-After", "X-Request-Id"],
-      maxAge: 600,
-    }),
-  );
+  app.use("/v1/*", apiHeaders(options.allowedOrigins));
   app.use(accessLog);
   app.use(async (c, next) => {
     c.set("services", options.services);
     await next();
   });
-  const jsonBodyLimit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 256 * 1024,
-    onError: () => {
-      throw new AppError("payload_too_large", "request body is too large");
-    },
-  });
-  // An upload's body is not JSON: it streams to storage under its own limit (MAX_UPLOAD_BYTES, routes/uploads.ts).
-  const isUpload = (c: Context) => c.req.method === "POST" && c.req.path === "/v1/uploads";
-  app.use("/v1/*", (c, next) => (isUpload(c) ? next() : jsonBodyLimit(c, next)));
-  // After the limit: a JSON body whose strings hold a lone surrogate is refused (schema/text.ts).
-  app.use("/v1/*", async (c, next) => {
-    if (isUpload(c) || !c.req.header("Content-Type")?.toLowerCase().includes("json")) return next();
-    const text = await c.req.text();
-    if (mayHoldLoneSurrogate(text)) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return next(); // the route's validator answers it
-      }
-      if (!wellFormedJson(json)) throw invalid(LONE_SURROGATE_MESSAGE);
-    }
-    return next();
-  });
+  app.use("/v1/*", jsonBodyChecks(options.maxBodyBytes ?? 256 * 1024));
 
   // Against password guessing and hashing floods; after the body limit, which it relies on.
   const authLimit = authRateLimit(

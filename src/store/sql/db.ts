@@ -1,7 +1,8 @@
 // What every SQL store file shares: the database type, and cutting work into statements the
 // database accepts.
+import { is, Param, Placeholder, SQL, sql, StringChunk } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { SQLiteAsyncDialect, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../schema.ts";
 
 /** A drizzle SQLite database that can run a batch atomically (libSQL and D1 both can). */
@@ -11,6 +12,29 @@ export type SqlDb = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
 
 /** A batch built from a list: drizzle's type wants at least one item, which callers ensure. */
 export const batchOf = (items: BatchItem<"sqlite">[]) => items as unknown as readonly [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * A statement whose text is built once, its values bound on each call. drizzle builds a query's
+ * text from its template on every run (fragments merged, names escaped), which for the statements
+ * of every append costs as much CPU as SQLite running the small ones. `build` gets one marker per
+ * value (and must take every value through them); a call puts the values in their places around
+ * the text built the first time.
+ */
+export function prebuilt(arity: number, build: (...values: SQL[]) => SQL): (...values: unknown[]) => SQL {
+  const markers = Array.from({ length: arity }, (_, k) => sql`${sql.placeholder(String(k))}`);
+  const { sql: text, params } = dialect.sqlToQuery(build(...markers));
+  const texts = text.split("?").map((t) => new StringChunk(t));
+  // which value goes to each `?` (a marker may be used more than once)
+  const order = params.map((p) => (is(p, Placeholder) ? Number(p.name) : NaN));
+  if (texts.length !== order.length + 1 || order.some(Number.isNaN)) throw new Error("prebuilt: a value not given through a marker, or a `?` in the text");
+  return (...values) => {
+    const chunks: SQL["queryChunks"] = [texts[0]!];
+    for (let i = 0; i < order.length; i++) chunks.push(new Param(values[order[i]!]), texts[i + 1]!);
+    return new SQL(chunks);
+  };
+}
 
 // SQLite accepts at most 32,766 bound parameters per statement; D1 (and Durable Object SQLite)
 // only 100. Multi-row statements are cut so that rows × params-per-row stays within the budget.

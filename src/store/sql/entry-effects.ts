@@ -22,8 +22,8 @@ export const writerGuard = sql`EXISTS (SELECT 1 FROM ${members} mb
     WHERE mb.conv_id = v.conv AND mb.user_id = v.sender AND mb.removed_seq IS NULL)
   AND EXISTS (SELECT 1 FROM ${conversations} c WHERE c.id = v.conv AND c.closed_seq IS NULL)`;
 
-/** What must still hold for this entry in particular (its target, its change). */
-export function guardOf({ body }: NewEntry): SQL {
+/** What must still hold for this entry in particular (its target, its change); nothing for content. */
+export function guardOf({ body }: NewEntry): SQL | undefined {
   const target = (seq: number, extra: SQL) =>
     sql`EXISTS (SELECT 1 FROM ${messages} t WHERE t.conv_id = v.conv AND t.seq = ${seq} AND t.recalled = 0 AND ${extra})`;
   switch (body.type) {
@@ -43,7 +43,7 @@ export function guardOf({ body }: NewEntry): SQL {
     case "ownership_transferred":
       return sql`EXISTS (SELECT 1 FROM ${members} m WHERE m.conv_id = v.conv AND m.user_id = ${body.to} AND m.removed_seq IS NULL)`;
     default:
-      return sql`1`;
+      return undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { NewEntry } from "../../core/store/message-log.ts";
 import { conversationLists, conversations, hiddenEntries, members, messages } from "../schema.ts";
-import type { SqlDb } from "./db.ts";
+import { prebuilt, type SqlDb } from "./db.ts";
 import { CONTENT_TYPES_SQL } from "./entry-effects.ts";
 
 /** Whether entry `m` mentions `user` or all. */
@@ -63,23 +63,30 @@ export const unreadOf = (user: string, conv: string) =>
   sql<number>`coalesce((SELECT unread FROM ${conversationLists} WHERE user_id = ${user} AND conv_id = ${conv}), 0)`;
 
 /**
+ * Every current member of the conversations of the entries `ids` (a JSON array) gets a row (the
+ * first entry creates them); a content entry from someone else counts for each one, and brings a
+ * hidden conversation back. A row with nothing to count (the sender's own) is not updated at all
+ * (SQLite would not write its page for an unchanged row, but still does the update's work).
+ */
+const countEntries = prebuilt(1, (ids) => {
+  const content = sql`e.sender_id <> mb.user_id AND e.type IN ${CONTENT_TYPES_SQL}`;
+  return sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from, unread, mentions)
+    SELECT mb.user_id, mb.conv_id, max(mb.read_seq, mb.joined_seq), sum(${content}), sum(${content} AND ${mentions(sql`e`, sql`mb.user_id`)})
+    FROM ${messages} e JOIN ${members} mb ON mb.conv_id = e.conv_id AND mb.removed_seq IS NULL
+    WHERE e.id IN (SELECT value FROM json_each(${ids}))
+    GROUP BY mb.conv_id, mb.user_id
+    ON CONFLICT (user_id, conv_id) DO UPDATE SET unread = unread + excluded.unread, mentions = mentions + excluded.mentions,
+      hidden = hidden AND excluded.unread = 0
+    WHERE excluded.unread > 0`;
+});
+
+/**
  * What an append does to the counters, to run in its transaction: `before` the entries' effects
  * (a recall's target still has its body, for its mentions), `after` them (members just added
  * start counting at their join).
  */
 export function listCountersOf(db: SqlDb, entries: NewEntry[], single: NewEntry | undefined): { before: BatchItem<"sqlite">[]; after: BatchItem<"sqlite">[] } {
-  const content = sql`e.sender_id <> mb.user_id AND e.type IN ${CONTENT_TYPES_SQL}`;
-  // Every current member of the conversations gets a row (the first entry creates them); a content
-  // entry from someone else counts for each one, and brings a hidden conversation back.
-  const before: BatchItem<"sqlite">[] = [
-    db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from, unread, mentions)
-      SELECT mb.user_id, mb.conv_id, max(mb.read_seq, mb.joined_seq), sum(${content}), sum(${content} AND ${mentions(sql`e`, sql`mb.user_id`)})
-      FROM ${messages} e JOIN ${members} mb ON mb.conv_id = e.conv_id AND mb.removed_seq IS NULL
-      WHERE e.id IN (SELECT value FROM json_each(${JSON.stringify(entries.map((m) => m.id))}))
-      GROUP BY mb.conv_id, mb.user_id
-      ON CONFLICT (user_id, conv_id) DO UPDATE SET unread = unread + excluded.unread, mentions = mentions + excluded.mentions,
-        hidden = hidden AND excluded.unread = 0`),
-  ];
+  const before: BatchItem<"sqlite">[] = [db.run(countEntries(JSON.stringify(entries.map((m) => m.id))))];
   const after: BatchItem<"sqlite">[] = [];
   const inserted = single && sql`EXISTS (SELECT 1 FROM ${messages} e WHERE e.id = ${single.id})`;
   if (single?.body.type === "recall") {

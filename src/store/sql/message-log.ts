@@ -1,12 +1,12 @@
 // Each conversation's log on drizzle: the batched, gapless append of entries (with the effects of
 // actions and membership changes, entry-effects.ts) and history pages with the folded state.
-import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Appended, MessageLog, NewEntry } from "../../core/store/message-log.ts";
 import type { ReadableRange } from "../../core/roster.ts";
 import { CONTENT_TYPES, type EntryBody, type EntryType } from "../../schema/entries.ts";
 import type { Message, MessagePage } from "../../schema/messages.ts";
 import { conversations, messages, reactions } from "../schema.ts";
-import { batchOf, jsonChunks, type SqlDb } from "./db.ts";
+import { batchOf, jsonChunks, prebuilt, type SqlDb } from "./db.ts";
 import { listCountersOf, notClearedNorHidden } from "./list-counters.ts";
 import { effectsOf, guardOf, writerGuard } from "./entry-effects.ts";
 
@@ -31,6 +31,37 @@ export function toMessage(r: MessageRow, folded?: { reactions?: Reactions }): Me
   return message;
 }
 
+/**
+ * Inserts the rows of `rows` (a JSON array of [conv, id, sender, client_id, ts, body, type, target,
+ * upload_id]) whose (conv, sender, clientId) is not stored yet and that pass `guard`, numbered on
+ * from their conversation's highest seq in batch order; returns the ids and seqs taken. The
+ * highest seq sees earlier chunks' rows. Without ON CONFLICT: a clash would fail the batch rather
+ * than leave a gap in seq.
+ */
+const insertSql = (rows: SQL, guard: SQL) => sql`INSERT INTO ${messages} (conv_id, seq, id, sender_id, client_id, ts, body, type, target, upload_id)
+  SELECT v.conv,
+    coalesce((SELECT m.seq FROM ${messages} m WHERE m.conv_id = v.conv ORDER BY m.seq DESC LIMIT 1), 0)
+      + row_number() OVER (PARTITION BY v.conv ORDER BY v.i),
+    v.id, v.sender, v.client_id, v.ts, v.body, v.type, v.target, v.upload_id
+  FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender, value ->> 3 AS client_id,
+      value ->> 4 AS ts, value ->> 5 AS body, value ->> 6 AS type, value ->> 7 AS target, value ->> 8 AS upload_id
+    FROM json_each(${rows})) v
+  WHERE ${guard}
+    AND NOT EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)
+  RETURNING id, seq`;
+/** Content (no guard of its own), the statement of nearly every append. */
+const insertContent = prebuilt(1, (rows) => insertSql(rows, writerGuard));
+
+/**
+ * last_seq and last_activity_at from the newest entry (by the primary key's order, one index
+ * step) of the conversations of `convs` (a JSON array) that have entries past last_seq.
+ */
+const advanceSql = prebuilt(1, (convs) => sql`UPDATE ${conversations}
+  SET (last_seq, last_activity_at) = (SELECT m.seq, max(${conversations}.last_activity_at, m.ts) FROM ${messages} m
+    WHERE m.conv_id = ${conversations}.id ORDER BY m.seq DESC LIMIT 1)
+  WHERE id IN (SELECT value FROM json_each(${convs}))
+    AND EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = ${conversations}.id AND m.seq > ${conversations}.last_seq)`);
+
 export class SqlMessageLog implements MessageLog {
   constructor(private readonly db: SqlDb) {}
 
@@ -49,38 +80,15 @@ export class SqlMessageLog implements MessageLog {
     const firsts = [...first.values()];
     // An action or membership change comes alone (LogWriter): its own guard and effects.
     const single = firsts.length === 1 ? firsts[0]! : undefined;
-    const guard = single ? sql`${writerGuard} AND ${guardOf(single)}` : writerGuard;
+    const extraGuard = single && guardOf(single);
     const rows = firsts.map((m) => [
       ...[m.conv, m.id, m.sender, m.clientId, m.ts, JSON.stringify(m.body), m.body.type],
       ...["target" in m.body ? m.body.target : null, "upload" in m.body ? m.body.upload : null],
     ]);
     const inserts = jsonChunks(rows).map((part) =>
-      // The highest seq sees earlier chunks' rows. Without ON CONFLICT: a clash would fail the
-      // batch rather than leave a gap in seq.
-      this.db.all<{ id: string; seq: number }>(sql`INSERT INTO ${messages} (conv_id, seq, id, sender_id, client_id, ts, body, type, target, upload_id)
-        SELECT v.conv,
-          coalesce((SELECT m.seq FROM ${messages} m WHERE m.conv_id = v.conv ORDER BY m.seq DESC LIMIT 1), 0)
-            + row_number() OVER (PARTITION BY v.conv ORDER BY v.i),
-          v.id, v.sender, v.client_id, v.ts, v.body, v.type, v.target, v.upload_id
-        FROM (SELECT key AS i, value ->> 0 AS conv, value ->> 1 AS id, value ->> 2 AS sender, value ->> 3 AS client_id,
-            value ->> 4 AS ts, value ->> 5 AS body, value ->> 6 AS type, value ->> 7 AS target, value ->> 8 AS upload_id
-          FROM json_each(${part})) v
-        WHERE ${guard}
-          AND NOT EXISTS (SELECT 1 FROM ${messages} m WHERE m.conv_id = v.conv AND m.sender_id = v.sender AND m.client_id = v.client_id)
-        RETURNING id, seq`),
+      this.db.all<{ id: string; seq: number }>(extraGuard ? insertSql(sql`${part}`, sql`${writerGuard} AND ${extraGuard}`) : insertContent(part)),
     );
-    // The conversation's newest entry (by the primary key's order, one index step).
-    const latest = (column: "seq" | "ts") =>
-      sql`(SELECT m.${sql.raw(column)} FROM ${messages} m WHERE m.conv_id = ${conversations.id} ORDER BY m.seq DESC LIMIT 1)`;
-    const advance = this.db
-      .update(conversations)
-      .set({ lastSeq: latest("seq"), lastActivityAt: sql`max(last_activity_at, ${latest("ts")})` })
-      .where(
-        and(
-          sql`${conversations.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(firsts.map((m) => m.conv))])}))`,
-          sql`${latest("seq")} > last_seq`,
-        ),
-      );
+    const advance = this.db.run(advanceSql(JSON.stringify([...new Set(firsts.map((m) => m.conv))])));
     const effects = single ? effectsOf(this.db, single) : [];
     // each member's unread and mention counters move in the same transaction
     const lists = listCountersOf(this.db, firsts, single);
