@@ -81,10 +81,17 @@ export class BotEventSink implements EventSink {
   }
 
   publish(event: DomainEvent): void {
+    // Known people only (the common case): nothing to do, not even a turn of the chain or the
+    // event's body for bots (judged before anything is built: this runs for every entry).
+    if (event.type === "message" ? this.#knownHumans(event.members) : event.type === "receipt" && this.#knownHumans(event.members, event.user)) return;
     const found = candidates(event, this.deps.clock.now());
-    // Known people only (the common case): nothing to do, not even a turn of the chain.
-    if (!found || (found.members ?? found.users).every((u) => this.#isBot.get(u) === false)) return;
-    this.#enqueue(() => this.#append(found));
+    if (found) this.#enqueue(() => this.#append(found));
+  }
+
+  /** Every one of `users` (but `except`) is known not to be a bot. */
+  #knownHumans(users: readonly string[], except?: string): boolean {
+    for (const u of users) if (u !== except && this.#isBot.get(u) !== false) return false;
+    return true;
   }
 
   /**

@@ -5,14 +5,21 @@
 import type { EventSink } from "./events.ts";
 import { previewOf, type PushNotifier } from "./push-notifier.ts";
 
-export function pushEvents(notifier: PushNotifier, offline?: (userIds: readonly string[]) => Promise<string[]>): EventSink {
+/**
+ * `offline` answers at once when it can (every member has a socket on this node: the common
+ * case costs no promise per entry), or with a promise when it must ask elsewhere.
+ */
+export type OfflineAmong = (userIds: readonly string[]) => readonly string[] | Promise<readonly string[]>;
+
+export function pushEvents(notifier: PushNotifier, offline?: OfflineAmong): EventSink {
   return {
     publish(event) {
       if (event.type === "receipt" && event.kind === "read") return notifier.read(event.user, event.conv, event.seq);
       if (event.type !== "message" || !offline || previewOf(event.message.body) === null) return;
       const { message } = event;
-      const members = event.members.filter((m) => m !== message.sender);
-      return offline(members).then((users) => (users.length > 0 ? notifier.entryForOffline(users, message) : undefined));
+      const tell = (users: readonly string[]) => (users.length > 0 ? notifier.entryForOffline(users, message) : undefined);
+      const users = offline(event.members.filter((m) => m !== message.sender));
+      return users instanceof Promise ? users.then(tell) : tell(users);
     },
   };
 }

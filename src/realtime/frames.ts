@@ -4,12 +4,16 @@
 import type { AppError } from "../core/errors.ts";
 import type { DomainEvent } from "../core/events.ts";
 import type { PresenceItem } from "../schema/presence.ts";
-import type { Rid, ServerFrame } from "../schema/frames.ts";
+import type { Rid, ServerFrame, ServerFrameOf } from "../schema/frames.ts";
 import type { Message } from "../schema/messages.ts";
 
 export const encodeFrame = (frame: ServerFrame): string => JSON.stringify(frame);
 
-export const msgFrame = (message: Message): string => encodeFrame({ t: "msg", ...message });
+/**
+ * `{ t: "msg", ...message }` as JSON, without copying the message first: the message's own JSON
+ * with `t` put in front (this runs for every committed message).
+ */
+export const msgFrame = (message: Message): string => `{"t":"msg",${JSON.stringify(message satisfies Omit<ServerFrameOf<"msg">, "t">).slice(1)}`;
 
 export const ackFrame = ({ conv, clientId, seq, id, ts, body }: Message, rid: Rid): string =>
   encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts, ...(body.type === "file" || body.type === "image" ? { body } : {}) });

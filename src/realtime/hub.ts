@@ -34,7 +34,11 @@ export class Hub implements EventSink {
   readonly #sessions = new Set<Session>();
   readonly #byUser = new Map<string, Map<string, Session>>();
 
-  constructor(private readonly options: HubOptions) {}
+  readonly #metrics: Metrics;
+
+  constructor(private readonly options: HubOptions) {
+    this.#metrics = options.metrics ?? noMetrics;
+  }
 
   /** A socket opened: its session handles frames until it closes. */
   attach(connection: Connection): Session {
@@ -122,7 +126,7 @@ export class Hub implements EventSink {
       sockets++;
       s.deliver(message, s.id === sourceConnection ? null : text);
     });
-    (this.options.metrics ?? noMetrics).inc("parley_fanout_deliveries_total", undefined, sockets);
+    this.#metrics.inc("parley_fanout_deliveries_total", undefined, sockets);
   }
 
   /** The users were added to `conv`: their sockets get `text` (the conversation), then its log from `from`. */

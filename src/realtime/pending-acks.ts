@@ -17,8 +17,31 @@ export interface PendingAck {
   readonly answered: Promise<void>;
 }
 
-interface Entry extends PendingAck {
-  settle(): void;
+/**
+ * Most acks leave through the stream before their send looks again, so `answered` is made only
+ * when someone waits for it: a send costs no promise of its own.
+ */
+class Entry implements PendingAck {
+  delivered = false;
+  sent = false;
+  #settled = false;
+  #settle: (() => void) | undefined;
+  #answered: Promise<void> | undefined;
+
+  constructor(
+    readonly conv: string,
+    readonly rid: Rid,
+  ) {}
+
+  get answered(): Promise<void> {
+    if (this.#settled) return Promise.resolve();
+    return (this.#answered ??= new Promise<void>((resolve) => (this.#settle = resolve)));
+  }
+
+  settle(): void {
+    this.#settled = true;
+    this.#settle?.();
+  }
 }
 
 const keyOf = (conv: string, clientId: string) => `${conv}\n${clientId}`;
@@ -33,9 +56,7 @@ export class PendingAcks {
   constructor(private readonly userId: () => string | undefined) {}
 
   expect(conv: string, clientId: string, rid: Rid): PendingAck {
-    let settle!: () => void;
-    const answered = new Promise<void>((resolve) => (settle = resolve));
-    const entry: Entry = { conv, rid, delivered: false, sent: false, answered, settle };
+    const entry = new Entry(conv, rid);
     const key = keyOf(conv, clientId);
     const list = this.#byKey.get(key);
     if (list) list.push(entry);

@@ -2,8 +2,19 @@ import { z } from "zod";
 
 /** Characters as PROTOCOL.md (and JSON Schema's minLength/maxLength) count them: code points. */
 export function codePoints(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
+  // UTF-16 units less one per surrogate pair (what `for…of` would count, without an iterator:
+  // every text frame's body is counted)
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const unit = s.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }
 
@@ -21,8 +32,10 @@ export const chars = (min: number, max: number, base: z.ZodString = z.string()) 
     }, `${min}-${max} characters`)
     .meta({ minLength: min, maxLength: max });
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+// Most text has no surrogate at all: a plain scan for one spares the lookaround pattern.
+const wellFormed = (s: string) => !SURROGATE.test(s) || !LONE_SURROGATE.test(s);
 
 /**
  * Whether every string in a parsed JSON value (keys too) is well-formed UTF-16: no lone surrogate.

@@ -1,7 +1,8 @@
 // Lone surrogates: JSON may carry one as an escape ("\ud800"). Stored, SQLite's JSON functions
 // would turn it into invalid UTF-8 that the libSQL driver cannot read back: on Bun the server
 // process aborted at the next read of that entry. Such strings are refused (invalid_request) over
-// HTTP and WebSocket, nothing is stored, and the server goes on; a surrogate pair (an emoji) is fine.
+// HTTP and WebSocket, nothing is stored, and the server goes on; a surrogate pair (an emoji) is fine,
+// and counts as one character.
 import { afterEach, describe, expect, test } from "bun:test";
 import { call, directConversation, registerMany, type TestUser } from "../support/api.ts";
 import { targetKinds, useTarget } from "../support/target.ts";
@@ -31,6 +32,20 @@ for (const kind of targetKinds()) {
       const history = await call(t.url, "GET", path, { token: b.accessToken });
       expect(history.status).toBe(200);
       expect(history.body.items.map((m: any) => m.body.text)).toEqual(["😀"]);
+    });
+
+    test("lengths count characters (code points): 16,000 emoji are a text, 16,001 are not", async () => {
+      const [a, b] = (await registerMany(t.url, 2)) as [TestUser, TestUser];
+      const conv = await directConversation(a, b);
+      const path = `/v1/conversations/${conv}/messages`;
+      const send = (clientId: string, text: string) => call(t.url, "POST", path, { token: a.accessToken, json: { clientId, body: { type: "text", text } } });
+      expect((await send("max", "😀".repeat(16_000))).status).toBe(201);
+      const over = await send("over", "😀".repeat(16_001));
+      expect(over.status).toBe(400);
+      expect(over.body.error.code).toBe("invalid_request");
+      // mixed: a pair counts one, so 15,999 letters and an emoji are 16,000
+      expect((await send("mixed", `${"a".repeat(15_999)}😀`)).status).toBe(201);
+      expect((await send("mixed-over", `${"a".repeat(16_000)}😀`)).status).toBe(400);
     });
 
     test("WebSocket: a frame with a lone surrogate is answered invalid_request; the socket goes on", async () => {

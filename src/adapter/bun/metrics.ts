@@ -27,8 +27,10 @@ export function prometheusMetrics(beforeScrape: (metrics: Metrics) => void = () 
 
   const metrics: PrometheusMetrics = {
     contentType: registry.contentType,
-    inc: (name, labels = {}, by = 1) => counterOf.get(name)!.inc(labels, by),
-    observe: (name, value, labels = {}) => histogramOf.get(name)!.observe(labels, value),
+    // Without labels, prom-client's own unlabelled forms: no label set to hash on every call
+    // (a send counts and times itself several times).
+    inc: (name, labels, by = 1) => (labels ? counterOf.get(name)!.inc(labels, by) : counterOf.get(name)!.inc(by)),
+    observe: (name, value, labels) => (labels ? histogramOf.get(name)!.observe(labels, value) : histogramOf.get(name)!.observe(value)),
     set: (name, value) => gaugeOf.get(name)!.set(value),
     render: () => {
       beforeScrape(metrics);

@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import type { EventSink } from "../../core/events.ts";
 import type { Metrics } from "../../core/metrics.ts";
 import type { Presence } from "../../core/presence.ts";
-import { pushEvents } from "../../core/push-events.ts";
+import { pushEvents, type OfflineAmong } from "../../core/push-events.ts";
 import type { PushWiring } from "../../core/push-notifier.ts";
 import type { Services } from "../../core/services.ts";
 import type { Hub } from "../../realtime/hub.ts";
@@ -20,10 +20,10 @@ export async function bunPush(config: Config, metrics: Metrics, cluster: { prese
     resolve: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
   });
   let sink: EventSink | undefined;
-  const offline = async (userIds: readonly string[]): Promise<string[]> => {
+  const offline: OfflineAmong = (userIds) => {
     const here = userIds.filter((u) => !hub()?.isOnline(u));
     if (!cluster.multiNode || here.length === 0) return here;
-    return (await cluster.presence.status(here)).filter((s) => !s.online).map((s) => s.userId);
+    return cluster.presence.status(here).then((status) => status.filter((s) => !s.online).map((s) => s.userId));
   };
   return {
     wiring,

@@ -1,7 +1,9 @@
-// Frames for Bun sockets, written once per event-loop turn and socket. Outside Bun's own
+// Frames for Bun sockets, written once per run of synchronous code and socket. Outside Bun's own
 // callbacks every ws.send() is a write of its own; a committed batch sends many frames to the
-// same sockets (acks to the senders, messages to the readers), so they are queued and written
-// together under ws.cork(), one write per socket instead of one per frame.
+// same sockets (acks to the senders, messages to the readers), all from one synchronous pass, so
+// they are queued and written together under ws.cork(), one write per socket instead of one per
+// frame. They are written in a microtask, not at the next turn of the event loop: a turn waits
+// for every frame the loop reads meanwhile, and acks would wait behind all of them.
 import type { ServerWebSocket } from "bun";
 
 interface Queued {
@@ -17,7 +19,7 @@ export class WriteBatcher<T> {
   /** `flushed` runs after a socket's frames were handed to it (its queue went down). */
   constructor(private readonly flushed: (ws: ServerWebSocket<T>) => void = () => {}) {}
 
-  /** Queues a frame of `bytes` (UTF-8) for the socket; written at the end of this event-loop turn. */
+  /** Queues a frame of `bytes` (UTF-8) for the socket; written once the code running now is done. */
   send(ws: ServerWebSocket<T>, text: string, bytes: number): void {
     let q = this.#queued.get(ws);
     if (!q) this.#queued.set(ws, (q = { frames: [], bytes: 0 }));
@@ -25,7 +27,7 @@ export class WriteBatcher<T> {
     q.bytes += bytes;
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.flush());
+      queueMicrotask(this.#flush);
     }
   }
 
@@ -45,8 +47,8 @@ export class WriteBatcher<T> {
     this.flushed(ws);
   }
 
-  flush(): void {
+  readonly #flush = (): void => {
     this.#scheduled = false;
-    for (const ws of [...this.#queued.keys()]) this.flushSocket(ws);
-  }
+    for (const ws of this.#queued.keys()) this.flushSocket(ws);
+  };
 }
