@@ -52,6 +52,11 @@ let delivered = 0;
 const errors: string[] = [];
 /** rid → when it was written, and whether it counts (sent inside the measured window) */
 const pending = new Map<string, { at: number; counts: boolean }>();
+/**
+ * In this run's clientIds: bench:latency offers several rates to the same server, and a clientId
+ * sent again in a conversation is answered with the original message (idempotent), not delivered.
+ */
+const runId = crypto.randomUUID().slice(0, 8);
 
 receivers.forEach((r) => {
   r.onText = (text) => {
@@ -94,7 +99,7 @@ await new Promise<void>((resolve) => {
       pending.set(rid, { at, counts });
       sent++;
       senders[i]!.send(
-        `{"t":"send","rid":"${rid}","conv":"${cfg.pairs[i]!.conv}","clientId":"${rid}","body":{"type":"text","text":"${at} ${counts ? 1 : 0} open-loop message"}}`,
+        `{"t":"send","rid":"${rid}","conv":"${cfg.pairs[i]!.conv}","clientId":"${runId}.${rid}","body":{"type":"text","text":"${at} ${counts ? 1 : 0} open-loop message"}}`,
       );
       due += gapMs();
     }
