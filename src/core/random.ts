@@ -9,7 +9,7 @@
  */
 export function newId(now = Date.now()): string {
   const random = crypto.randomUUID(); // xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx
-  const ms = now.toString(16).padStart(12, "0");
+  const ms = Math.floor(now).toString(16).padStart(12, "0"); // a clock may give a fraction of a millisecond
   return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(15)}`;
 }
 
