@@ -27,7 +27,9 @@ class PrebuiltSql extends SQL {
     chunks: SQL["queryChunks"],
     private readonly query: { sql: string; params: unknown[] },
   ) {
-    super(chunks);
+    // Given after: SQL's constructor looks for tables among the chunks, and these hold none.
+    super([]);
+    this.queryChunks.push(...chunks);
   }
 
   override toQuery(): { sql: string; params: unknown[] } {
