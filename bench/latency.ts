@@ -4,7 +4,9 @@
 // 16 sends in flight each, msgs/s delivered). Then, for each fraction, the relay and Parley are
 // offered the same Poisson arrivals (same rate, same seed) by bench/lib/load-open.ts: sends that
 // arrive whether or not earlier ones were answered, as a day's traffic does. Printed per target
-// and rate: ack latency (send → ack) and delivery latency (send → receiver) p50/p99/p99.9 in ms;
+// and rate: ack latency (send → ack) and delivery latency (send → receiver) p50/p99/p99.9 in ms,
+// and the server's CPU seconds over warm-up and run (serverCpuSec: every thread; serverMainCpuSec:
+// the main thread, where JavaScript and SQLite run);
 // then per rate Parley's p99 over the relay's. A server that cannot keep up with a rate shows it
 // as growing latency and `unanswered` sends, not as a lower rate.
 // --rates=500,2000 offers these rates (sends/s) instead, without a saturation run: two builds
@@ -40,7 +42,7 @@ try {
   for (const { fraction, rate } of offered) {
     const p99 = {} as Record<string, { ack: number; delivery: number }>;
     for (const [name, { child, pairs }] of Object.entries(targets)) {
-      const cpu0 = cpuSeconds(child.pid);
+      const [cpu0, main0] = [cpuSeconds(child.pid), cpuSeconds(child.pid, true)];
       const cfg = { mode: name === "raw-relay" ? "relay" : "parley", url: child.url, rate, warmupMs, durationMs, seed, pairs };
       const r = await runGenerator("bench/lib/load-open.ts", cfg, warmupMs + durationMs + 60_000);
       emit({
@@ -60,6 +62,8 @@ try {
         undelivered: r.acked - r.delivered,
         errors: r.errors,
         serverCpuSec: cpuSeconds(child.pid) - cpu0,
+        // the main thread alone (JavaScript and SQLite; not the GC's and runtime's other threads)
+        serverMainCpuSec: cpuSeconds(child.pid, true) - main0,
       });
       p99[name] = { ack: r.ack.p99, delivery: r.delivery.p99 };
     }

@@ -48,7 +48,17 @@ export function readableRange(roster: Roster, userId: string): ReadableRange | n
   return { from, to: "removedSeq" in member ? member.removedSeq : null };
 }
 
-export const memberIds = (roster: Roster): string[] => [...roster.members.keys()];
+const memberIdsOf = new WeakMap<Roster, readonly string[]>();
+/**
+ * The current members' ids, listed once per roster (a roster is not changed once read; the list is
+ * frozen so nobody changes it either): every send, receipt and typing frame asks for them, and a
+ * group's list is long.
+ */
+export function memberIds(roster: Roster): readonly string[] {
+  let ids = memberIdsOf.get(roster);
+  if (!ids) memberIdsOf.set(roster, (ids = Object.freeze([...roster.members.keys()])));
+  return ids;
+}
 
 /** The conversation object as the API shows it, from its roster (current members only). */
 export function conversationOf(roster: Roster, lastSeq: number): Conversation {

@@ -15,8 +15,11 @@ export const encodeFrame = (frame: ServerFrame): string => JSON.stringify(frame)
  */
 export const msgFrame = (message: Message): string => `{"t":"msg",${JSON.stringify(message satisfies Omit<ServerFrameOf<"msg">, "t">).slice(1)}`;
 
+/** Every own send's ack: an object literal of one shape, no spread (copying properties showed in profiles). */
 export const ackFrame = ({ conv, clientId, seq, id, ts, body }: Message, rid: Rid): string =>
-  encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts, ...(body.type === "file" || body.type === "image" ? { body } : {}) });
+  body.type === "file" || body.type === "image"
+    ? encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts, body })
+    : encodeFrame({ t: "ack", rid, conv, clientId, seq, id, ts });
 
 export const errorFrame = (error: Pick<AppError, "code" | "message" | "details">, rid?: Rid, conv?: string): string =>
   encodeFrame({ t: "error", rid, conv, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) });

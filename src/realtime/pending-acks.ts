@@ -44,69 +44,76 @@ class Entry implements PendingAck {
   }
 }
 
-const keyOf = (conv: string, clientId: string) => `${conv}\n${clientId}`;
-
 export class PendingAcks {
-  /** conv + clientId → the sends with that clientId, oldest first (a client may repeat one); made at the first send (an idle socket has none) */
-  #sends: Map<string, Entry[]> | undefined;
-  get #byKey(): Map<string, Entry[]> {
-    return (this.#sends ??= new Map());
-  }
+  /**
+   * conv → clientId → the sends with that clientId, oldest first (a client may repeat one); made
+   * at the first send (an idle socket has none). Two maps rather than one keyed by `conv + clientId`:
+   * each own message is looked up three times (expect, delivered, take), and a joined key is a new
+   * string to hash every time.
+   */
+  #sends: Map<string, Map<string, Entry[]>> | undefined;
 
   constructor(private readonly userId: () => string | undefined) {}
 
   expect(conv: string, clientId: string, rid: Rid): PendingAck {
     const entry = new Entry(conv, rid);
-    const key = keyOf(conv, clientId);
-    const list = this.#byKey.get(key);
+    const sends = (this.#sends ??= new Map());
+    let byClientId = sends.get(conv);
+    if (!byClientId) sends.set(conv, (byClientId = new Map()));
+    const list = byClientId.get(clientId);
     if (list) list.push(entry);
-    else this.#byKey.set(key, [entry]);
+    else byClientId.set(clientId, [entry]);
     return entry;
   }
 
   /** True when `message` is one of this connection's sends still to answer. */
   has(message: Message): boolean {
-    return message.sender === this.userId() && this.#sends !== undefined && this.#sends.has(keyOf(message.conv, message.clientId));
+    return this.#listOf(message) !== undefined;
   }
 
   /** The committed `message` reached the connection's stream: its send is answered from there. */
   delivered(message: Message): void {
-    if (message.sender !== this.userId()) return;
-    const entry = this.#byKey.get(keyOf(message.conv, message.clientId))?.find((e) => !e.delivered);
+    const entry = this.#listOf(message)?.find((e) => !e.delivered);
     if (entry) entry.delivered = true;
   }
 
   /** The stream sends the ack of `message`: the send it answers (delivered ones first), if one waits. */
   take(message: Message): PendingAck | undefined {
-    if (message.sender !== this.userId()) return undefined;
-    const key = keyOf(message.conv, message.clientId);
-    const list = this.#byKey.get(key);
+    const list = this.#listOf(message);
     if (!list) return undefined;
     const entry = list.find((e) => e.delivered) ?? list[0]!;
     entry.sent = true;
-    this.#remove(key, list, entry);
+    this.#remove(message.conv, message.clientId, list, entry);
     return entry;
   }
 
   /** Answered by the send itself (or failed): it no longer waits. */
   forget(pending: PendingAck, clientId: string): void {
-    const key = keyOf(pending.conv, clientId);
-    const list = this.#byKey.get(key);
-    if (list?.includes(pending as Entry)) this.#remove(key, list, pending as Entry);
+    const list = this.#sends?.get(pending.conv)?.get(clientId);
+    if (list?.includes(pending as Entry)) this.#remove(pending.conv, clientId, list, pending as Entry);
   }
 
   /** The stream of `conv` is gone: its waiting sends are handed back to answer themselves. */
   handBack(conv: string): void {
-    for (const [key, list] of this.#byKey) {
-      if (list[0]?.conv !== conv) continue;
-      this.#byKey.delete(key);
-      for (const entry of list) entry.settle();
-    }
+    const byClientId = this.#sends?.get(conv);
+    if (!byClientId) return;
+    this.#sends!.delete(conv);
+    for (const list of byClientId.values()) for (const entry of list) entry.settle();
   }
 
-  #remove(key: string, list: Entry[], entry: Entry): void {
+  /** The sends waiting with `message`'s conv and clientId, when this connection's user sent it. */
+  #listOf(message: Message): Entry[] | undefined {
+    if (this.#sends === undefined || message.sender !== this.userId()) return undefined;
+    return this.#sends.get(message.conv)?.get(message.clientId);
+  }
+
+  #remove(conv: string, clientId: string, list: Entry[], entry: Entry): void {
     list.splice(list.indexOf(entry), 1);
-    if (list.length === 0) this.#byKey.delete(key);
+    if (list.length === 0) {
+      const byClientId = this.#sends!.get(conv)!;
+      byClientId.delete(clientId);
+      if (byClientId.size === 0) this.#sends!.delete(conv);
+    }
     entry.settle();
   }
 }

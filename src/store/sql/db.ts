@@ -16,11 +16,34 @@ export const batchOf = (items: BatchItem<"sqlite">[]) => items as unknown as rea
 const dialect = new SQLiteAsyncDialect();
 
 /**
+ * A prebuilt statement: its query is its text and values as they are. drizzle would walk its
+ * chunks again on every run (a type test per chunk, fragments merged): a one-value statement made
+ * and turned into its query took 894 ns that way, 188 ns this way (same-process A/B, median of
+ * 12 rounds), and every append runs three. The chunks stay right for drizzle to read when the
+ * statement is nested in another one.
+ */
+class PrebuiltSql extends SQL {
+  constructor(
+    chunks: SQL["queryChunks"],
+    private readonly query: { sql: string; params: unknown[] },
+  ) {
+    // Given after: SQL's constructor looks for tables among the chunks, and these hold none.
+    super([]);
+    this.queryChunks.push(...chunks);
+  }
+
+  override toQuery(): { sql: string; params: unknown[] } {
+    return this.query;
+  }
+}
+
+/**
  * A statement whose text is built once, its values bound on each call. drizzle builds a query's
  * text from its template on every run (fragments merged, names escaped), which for the statements
  * of every append costs as much CPU as SQLite running the small ones. `build` gets one marker per
  * value (and must take every value through them); a call puts the values in their places around
- * the text built the first time.
+ * the text built the first time. Values are bound as they are (strings, numbers, null): a value
+ * that is itself SQL is not spliced in.
  */
 export function prebuilt(arity: number, build: (...values: SQL[]) => SQL): (...values: unknown[]) => SQL {
   const markers = Array.from({ length: arity }, (_, k) => sql`${sql.placeholder(String(k))}`);
@@ -30,9 +53,11 @@ export function prebuilt(arity: number, build: (...values: SQL[]) => SQL): (...v
   const order = params.map((p) => (is(p, Placeholder) ? Number(p.name) : NaN));
   if (texts.length !== order.length + 1 || order.some(Number.isNaN)) throw new Error("prebuilt: a value not given through a marker, or a `?` in the text");
   return (...values) => {
+    if (values.some((v) => is(v, SQL))) throw new Error("prebuilt: a value is SQL, which would be bound as a value");
     const chunks: SQL["queryChunks"] = [texts[0]!];
-    for (let i = 0; i < order.length; i++) chunks.push(new Param(values[order[i]!]), texts[i + 1]!);
-    return new SQL(chunks);
+    const bound = order.map((k) => values[k]);
+    for (let i = 0; i < order.length; i++) chunks.push(new Param(bound[i]), texts[i + 1]!);
+    return new PrebuiltSql(chunks, { sql: text, params: bound });
   };
 }
 
