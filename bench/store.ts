@@ -1,5 +1,5 @@
 // The commit path alone: `npm run bench:store` (flags --convs=C --batch=B[,B2…] --messages=N
-// --log-size=L --log-convs=K --active=new|filled --client-ids=counter|random|v7, or env CONVS,
+// --log-size=L --log-convs=K --log-template=DIR --active=new|filled --client-ids=counter|random|v7, or env CONVS,
 // BATCH, MESSAGES, LOG_SIZE, LOG_CONVS, ACTIVE, CLIENT_IDS). How many
 // messages per second the embedded store can append at all (and the CPU time per message),
 // in this process, with no sockets, no JSON frames and no auth: the ceiling of any send bench.
@@ -14,12 +14,15 @@
 // when the measurement starts, so the tables and indexes no longer fit SQLite's page cache (a
 // floor measured on an empty table flatters everything). They are put in once by a bare
 // INSERT … SELECT inside SQLite (random client ids, as clients make them) and the file is copied.
+// --log-template=DIR: the filled file is kept in DIR (made there on the first run, reused after),
+// so runs comparing two versions of the code start from the same log without filling it each time
+// (a version with newer migrations applies them to its copy when it opens it).
 // --active=filled: the C conversations sent into are C of the filled ones, by the sender who wrote
 // their history (so the new rows go where the idempotency index is already large), not new ones.
 // --client-ids: the new messages' clientIds: `client-<n>` (default), random UUIDs (v4, as most
 // clients make them) or time-ordered ones (v7, as the SDK makes them).
 import { Database } from "bun:sqlite";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { newId } from "../src/core/random.ts";
 import type { NewEntry } from "../src/core/store/message-log.ts";
@@ -49,6 +52,7 @@ const message = (conv: string, sender: string, n: number): NewEntry => ({
 
 /** Parley's schema with `logSize` entries over `logConvs` conversations, in `dir`. */
 async function filled(dir: string): Promise<number> {
+  mkdirSync(dir, { recursive: true });
   (await openLibsql({ dataDir: dir, synchronous: "NORMAL" })).close();
   const db = new Database(join(dir, "parley.db"));
   db.run("PRAGMA journal_mode = WAL");
@@ -156,7 +160,8 @@ async function plainSqlite(dir: string, batchSize: number): Promise<Run> {
   return { perSec: n / seconds, cpuUs: cpuUs / n };
 }
 
-const template = logSize > 0 ? tempDir("parley-bench-store-") : undefined;
+const keptTemplate = flag("log-template", "");
+const template = logSize === 0 ? undefined : keptTemplate ? { dir: keptTemplate, remove() {} } : tempDir("parley-bench-store-");
 const dirs: ReturnType<typeof tempDir>[] = [];
 /** A fresh directory for one run (each starts from the same template). */
 const data = () => {
@@ -164,7 +169,7 @@ const data = () => {
   return dirs.at(-1)!.dir;
 };
 try {
-  if (template) emit({ bench: "store", filled: logSize, logConvs, fillSeconds: await filled(template.dir) });
+  if (template && !existsSync(join(template.dir, "parley.db"))) emit({ bench: "store", filled: logSize, logConvs, fillSeconds: await filled(template.dir) });
   for (const batch of batchSizes) {
     const shape = { logSize, convs: convCount, batch, messages: Math.ceil(total / batch) * batch, active, clientIds };
     const figures = (run: Run) => ({ msgsPerSec: round(run.perSec), usPerMsg: round(1e6 / run.perSec), cpuUsPerMsg: round(run.cpuUs), cpuUsPerCommit: round(run.cpuUs * batch) });

@@ -20,6 +20,7 @@ import m0010 from "../../../drizzle/0010_push.sql";
 import m0011 from "../../../drizzle/0011_search_rows_no_ts.sql";
 import m0012 from "../../../drizzle/0012_search_rows_by_time.sql";
 import m0013 from "../../../drizzle/0013_client_id_first.sql";
+import m0014 from "../../../drizzle/0014_messages_no_id_index.sql";
 import logJournal from "../../../drizzle/log/meta/_journal.json";
 import log0000 from "../../../drizzle/log/0000_log.sql";
 import log0001 from "../../../drizzle/log/0001_search.sql";
@@ -27,6 +28,7 @@ import log0002 from "../../../drizzle/log/0002_conversation_lists.sql";
 import log0003 from "../../../drizzle/log/0003_search_rows_no_ts.sql";
 import log0004 from "../../../drizzle/log/0004_search_rows_by_time.sql";
 import log0005 from "../../../drizzle/log/0005_client_id_first.sql";
+import log0006 from "../../../drizzle/log/0006_messages_no_id_index.sql";
 import { sha256Hex } from "../../core/random.ts";
 import type { SqlDb } from "../../store/sql/db.ts";
 import { sql } from "drizzle-orm";
@@ -47,6 +49,7 @@ const files: Record<string, string> = {
   "0011_search_rows_no_ts": m0011,
   "0012_search_rows_by_time": m0012,
   "0013_client_id_first": m0013,
+  "0014_messages_no_id_index": m0014,
 };
 
 // The same for drizzle/log/ (drizzle.log.config.ts).
@@ -57,6 +60,7 @@ const logFiles: Record<string, string> = {
   "0003_search_rows_no_ts": log0003,
   "0004_search_rows_by_time": log0004,
   "0005_client_id_first": log0005,
+  "0006_messages_no_id_index": log0006,
 };
 
 export interface Migration {

@@ -47,11 +47,20 @@ export function guardOf({ body }: NewEntry): SQL | undefined {
   }
 }
 
+/**
+ * The entry's row if its append inserted it (`inserted`), and its seq: looked for among the rows
+ * past its conversation's last_seq, which the append moves only as its last statement
+ * (message-log.ts), so these are the append's own rows (messages has no index on id).
+ */
+export function appended({ conv, id }: NewEntry): { inserted: SQL; seq: SQL } {
+  const row = sql`FROM ${messages} e WHERE e.conv_id = ${conv} AND e.seq > (SELECT c.last_seq FROM ${conversations} c WHERE c.id = ${conv}) AND e.id = ${id}`;
+  return { inserted: sql`EXISTS (SELECT 1 ${row})`, seq: sql`(SELECT e.seq ${row})` };
+}
+
 /** The statements that apply the entry's effects; none for content. */
 export function effectsOf(db: SqlDb, entry: NewEntry): BatchItem<"sqlite">[] {
   const { body, conv } = entry;
-  const inserted = sql`EXISTS (SELECT 1 FROM ${messages} e WHERE e.id = ${entry.id})`;
-  const seq = sql`(SELECT e.seq FROM ${messages} e WHERE e.id = ${entry.id})`;
+  const { inserted, seq } = appended(entry);
   const member = (user: string) => sql`conv_id = ${conv} AND user_id = ${user} AND ${inserted}`;
   switch (body.type) {
     case "edit":

@@ -9,7 +9,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { NewEntry } from "../../core/store/message-log.ts";
 import { conversationLists, conversations, hiddenEntries, members, messages } from "../schema.ts";
 import { prebuilt, type SqlDb } from "./db.ts";
-import { CONTENT_TYPES_SQL } from "./entry-effects.ts";
+import { appended, CONTENT_TYPES_SQL } from "./entry-effects.ts";
 
 /** Whether entry `m` mentions `user` or all. */
 const mentions = (m: SQL, user: SQL | string) =>
@@ -63,16 +63,20 @@ export const unreadOf = (user: string, conv: string) =>
   sql<number>`coalesce((SELECT unread FROM ${conversationLists} WHERE user_id = ${user} AND conv_id = ${conv}), 0)`;
 
 /**
- * Every current member of the conversations of the entries `ids` (a JSON array) gets a row (the
- * first entry creates them); a content entry from someone else counts for each one, and brings a
- * hidden conversation back. A row with nothing to count (the sender's own) is not updated at all
- * (SQLite would not write its page for an unchanged row, but still does the update's work).
+ * Every current member of the conversations `convs` (a JSON array) of the entries `ids` (another)
+ * gets a row (the first entry creates them); a content entry from someone else counts for each
+ * one, and brings a hidden conversation back. A row with nothing to count (the sender's own) is not
+ * updated at all (SQLite would not write its page for an unchanged row, but still does the update's
+ * work). The entries are found as the rows past their conversation's last_seq (the append moves it
+ * last), by the primary key: messages has no index on id.
  */
-const countEntries = prebuilt(1, (ids) => {
+const countEntries = prebuilt(2, (convs, ids) => {
   const content = sql`e.sender_id <> mb.user_id AND e.type IN ${CONTENT_TYPES_SQL}`;
   return sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from, unread, mentions)
     SELECT mb.user_id, mb.conv_id, max(mb.read_seq, mb.joined_seq), sum(${content}), sum(${content} AND ${mentions(sql`e`, sql`mb.user_id`)})
-    FROM ${messages} e JOIN ${members} mb ON mb.conv_id = e.conv_id AND mb.removed_seq IS NULL
+    FROM json_each(${convs}) j CROSS JOIN ${conversations} c ON c.id = j.value
+      CROSS JOIN ${messages} e ON e.conv_id = c.id AND e.seq > c.last_seq
+      JOIN ${members} mb ON mb.conv_id = e.conv_id AND mb.removed_seq IS NULL
     WHERE e.id IN (SELECT value FROM json_each(${ids}))
     GROUP BY mb.conv_id, mb.user_id
     ON CONFLICT (user_id, conv_id) DO UPDATE SET unread = unread + excluded.unread, mentions = mentions + excluded.mentions,
@@ -85,10 +89,16 @@ const countEntries = prebuilt(1, (ids) => {
  * (a recall's target still has its body, for its mentions), `after` them (members just added
  * start counting at their join).
  */
-export function listCountersOf(db: SqlDb, entries: NewEntry[], single: NewEntry | undefined): { before: BatchItem<"sqlite">[]; after: BatchItem<"sqlite">[] } {
-  const before: BatchItem<"sqlite">[] = [db.run(countEntries(JSON.stringify(entries.map((m) => m.id))))];
+export function listCountersOf(
+  db: SqlDb,
+  entries: NewEntry[],
+  convs: string,
+  single: NewEntry | undefined,
+): { before: BatchItem<"sqlite">[]; after: BatchItem<"sqlite">[] } {
+  const before: BatchItem<"sqlite">[] = [db.run(countEntries(convs, JSON.stringify(entries.map((m) => m.id))))];
   const after: BatchItem<"sqlite">[] = [];
-  const inserted = single && sql`EXISTS (SELECT 1 FROM ${messages} e WHERE e.id = ${single.id})`;
+  const entry = single && appended(single);
+  const inserted = entry?.inserted;
   if (single?.body.type === "recall") {
     // The recalled entry no longer counts for those it counted for.
     const { conv } = single;
@@ -110,7 +120,7 @@ export function listCountersOf(db: SqlDb, entries: NewEntry[], single: NewEntry 
     // Added (or back): counting starts at the entry that added them.
     after.push(
       db.run(sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from)
-        SELECT value, ${single.conv}, (SELECT e.seq FROM ${messages} e WHERE e.id = ${single.id})
+        SELECT value, ${single.conv}, ${entry!.seq}
         FROM json_each(${JSON.stringify(single.body.users)}) WHERE ${inserted}
         ON CONFLICT (user_id, conv_id) DO UPDATE SET counted_from = excluded.counted_from, unread = 0, mentions = 0, hidden = 0`),
     );

@@ -88,10 +88,12 @@ export class SqlMessageLog implements MessageLog {
     const inserts = jsonChunks(rows).map((part) =>
       this.db.all<{ id: string; seq: number }>(extraGuard ? insertSql(sql`${part}`, sql`${writerGuard} AND ${extraGuard}`) : insertContent(part)),
     );
-    const advance = this.db.run(advanceSql(JSON.stringify([...new Set(firsts.map((m) => m.conv))])));
+    const convs = JSON.stringify([...new Set(firsts.map((m) => m.conv))]);
+    // last: the other statements find the batch's rows as those past last_seq
+    const advance = this.db.run(advanceSql(convs));
     const effects = single ? effectsOf(this.db, single) : [];
     // each member's unread and mention counters move in the same transaction
-    const lists = listCountersOf(this.db, firsts, single);
+    const lists = listCountersOf(this.db, firsts, convs, single);
     const results = await this.db.batch(batchOf([...inserts, ...lists.before, ...effects, ...lists.after, advance]));
     const seqOf = new Map((results.slice(0, inserts.length) as { id: string; seq: number }[][]).flat().map((r) => [r.id, Number(r.seq)]));
     // Not inserted: sent before with that clientId (a resend), or refused by a guard.

@@ -68,15 +68,23 @@ export class SqlSearchStore implements SearchStore {
     // Those entries, at most BATCH_BYTES of bodies (at least one entry): a step of the indexer
     // holds the event loop for a bounded time, however large the messages.
     const size = sql<number>`length(CAST(m.body AS BLOB))`;
+    const from = sql`FROM json_each(${JSON.stringify(ranges)}) v CROSS JOIN ${messages} m
+      WHERE m.conv_id = v.value ->> 0 AND m.seq BETWEEN v.value ->> 1 AND v.value ->> 2`;
+    const columns = sql`m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.value ->> 3 AS key`;
+    // Usually all of them fit (chat messages are small) and are read as they are; only a step over
+    // BATCH_BYTES pays for the running sum, a window function that nearly doubled the read: per
+    // entry 12.6, 11.8 µs against 0.8 + 6.2, 0.7 + 6.2 µs for the sum and the plain read (one
+    // process, 60,000 entries in steps of 500, load 7.0).
+    const [total] = await this.db.all<{ bytes: number }>(sql`SELECT coalesce(sum(${size}), 0) AS bytes ${from}`);
+    const fits = Number(total!.bytes) <= BATCH_BYTES;
     // only the rows of this step reach this process, and the one after it (more)
-    type Row = { conv_id: string; seq: number; sender_id: string; ts: number; body: string; edited_text: string | null; key: number; size: number; running: number };
-    const rows = await this.db.all<Row>(sql`
-      SELECT * FROM (
-        SELECT m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.value ->> 3 AS key, ${size} AS size,
-          sum(${size}) OVER (ORDER BY v.value ->> 3, m.seq) AS running
-        FROM json_each(${JSON.stringify(ranges)}) v CROSS JOIN ${messages} m
-        WHERE m.conv_id = v.value ->> 0 AND m.seq BETWEEN v.value ->> 1 AND v.value ->> 2)
-      WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
+    type Row = { conv_id: string; seq: number; sender_id: string; ts: number; body: string; edited_text: string | null; key: number; running: number };
+    const rows = await this.db.all<Row>(
+      fits
+        ? sql`SELECT ${columns}, 0 AS running ${from} ORDER BY key, m.seq` // (all fit: no running sum to check)
+        : sql`SELECT * FROM (SELECT ${columns}, ${size} AS size, sum(${size}) OVER (ORDER BY v.value ->> 3, m.seq) AS running ${from})
+            WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`,
+    );
     let n = 0;
     while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= BATCH_BYTES)) n++;
     // Left for the next step: the conversation the step stopped in, and those after it.
