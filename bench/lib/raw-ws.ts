@@ -119,6 +119,14 @@ export function clientTextFrame(text: string): Buffer {
   return clientFrame(0x1, Buffer.from(text));
 }
 
+/**
+ * Many masked text frames in one buffer, for `RawWsClient.write`. Masking runs byte by byte here
+ * (about 1 s for 48 MB under load): a test builds a burst before it times anything.
+ */
+export function clientTextFrames(texts: string[]): Buffer {
+  return Buffer.concat(texts.map(clientTextFrame));
+}
+
 /** A masked client frame of any opcode (0x1 text, 0x9 ping, ...). */
 export function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from(crypto.getRandomValues(new Uint8Array(4)));
@@ -201,7 +209,12 @@ export class RawWsClient {
 
   /** Many text frames in one TCP write. */
   sendTexts(texts: string[]): void {
-    this.socket.write(Buffer.concat(texts.map(clientTextFrame)));
+    this.write(clientTextFrames(texts));
+  }
+
+  /** Frames built beforehand (clientTextFrames), in one TCP write. */
+  write(frames: Buffer): void {
+    this.socket.write(frames);
   }
 
   /** A protocol-level ping (opcode 9), not a `ping` frame of the protocol. */

@@ -261,4 +261,4 @@ export class Sockets {
 
 // The raw-TCP clients (a hand-made handshake, a reader that stops reading) are shared with the
 // benchmarks' attack patterns.
-export { clientFrame, clientTextFrame, parseFrames, rawUpgradeRefused, RawWsClient, type RawFrame, type RawHttpResponse } from "../../bench/lib/raw-ws.ts";
+export { clientFrame, clientTextFrame, clientTextFrames, parseFrames, rawUpgradeRefused, RawWsClient, type RawFrame, type RawHttpResponse } from "../../bench/lib/raw-ws.ts";
