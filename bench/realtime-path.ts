@@ -7,8 +7,8 @@
 // validation, pending acks, fan-out, ordered delivery and frame encoding. The end-to-end benches
 // cannot tell such parts apart (SQLite and the machine's load move their figures more than that).
 // --against=<another checkout of Parley> runs its realtime code in the same process, rounds
-// alternating, and prints both medians: an A/B of two builds under the same load.
-import { emit, flag, numFlag } from "./lib/stats.ts";
+// alternating, and prints both medians and their ratio: an A/B of two builds under the same load.
+import { emit, flag, median, numFlag, round } from "./lib/stats.ts";
 
 const messages = numFlag("messages", 100_000);
 const rounds = numFlag("rounds", 8);
@@ -102,7 +102,7 @@ for (let r = 0; r < rounds; r++) {
   const order = r % 2 ? [...builds.keys()].reverse() : [...builds.keys()];
   for (const b of order) perBuild[b]!.push(await run(builds[b]!));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const [b, build] of builds.entries()) {
-  emit({ bench: "realtime-path", build: build.name, messages, rounds, cpuUsPerMessage: median(perBuild[b]!), runs: perBuild[b]!.map((x) => Math.round(x * 100) / 100) });
+  emit({ bench: "realtime-path", build: build.name, messages, rounds, cpuUsPerMessage: median(perBuild[b]!), runs: perBuild[b]!.map((x) => round(x)) });
 }
+if (against) emit({ bench: "realtime-path", ratio: "this/against", cpuRatio: median(perBuild[0]!) / median(perBuild[1]!) });
