@@ -43,3 +43,33 @@ test("an entry for a conversation that does not exist, or from a non-member, is 
   expect(results.map((r) => r?.message.seq ?? null)).toEqual([null, null, 42]);
   expect((await store.conversations.conversation(conv))!.lastSeq).toBe(42);
 });
+
+test("a batch over two conversations numbers each on from its own last seq, also when a resend among them is refused", async () => {
+  await store.users.createUser({ id: "carol", username: "carol", displayName: "carol", passwordHash: "x", createdAt: 0 });
+  const { id: other } = await store.conversations.createDirect({ id: "c2", directKey: "alice:carol", createdAt: 0 }, ["alice", "carol"]);
+  const entry = (n: number, into: string, sender: string, clientId = `mixed-${n}`): NewEntry => ({
+    id: `mixed-${n}`,
+    conv: into,
+    sender,
+    clientId,
+    ts: 2000 + n,
+    body: { type: "text", text: `${n}` },
+  });
+  const seqs = async (batch: NewEntry[]) => (await store.messageLog.appendEntries(batch)).map((r) => [r!.message.conv, r!.message.seq, r!.created]);
+  expect(await seqs([entry(1, conv, "alice"), entry(2, other, "alice"), entry(3, conv, "bob"), entry(4, other, "carol"), entry(5, conv, "alice")])).toEqual([
+    [conv, 43, true],
+    [other, 1, true],
+    [conv, 44, true],
+    [other, 2, true],
+    [conv, 45, true],
+  ]);
+  // c-3 was sent before (seq 3): the others still go in without a gap
+  expect(await seqs([entry(6, other, "alice"), { ...big(3), id: "again" }, entry(7, conv, "bob"), entry(8, other, "carol")])).toEqual([
+    [other, 3, true],
+    [conv, 3, false],
+    [conv, 46, true],
+    [other, 4, true],
+  ]);
+  expect((await store.conversations.conversation(conv))!.lastSeq).toBe(46);
+  expect((await store.conversations.conversation(other))!.lastSeq).toBe(4);
+});

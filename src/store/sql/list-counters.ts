@@ -68,12 +68,14 @@ export const unreadOf = (user: string, conv: string) =>
  * one, and brings a hidden conversation back. A row with nothing to count (the sender's own) is not
  * updated at all (SQLite would not write its page for an unchanged row, but still does the update's
  * work). The entries are found as the rows past their conversation's last_seq (the append moves it
- * last), by the primary key: messages has no index on id.
+ * last), by the primary key: messages has no index on id. Mentions are a CASE, not an AND, so that
+ * only an entry that counts has its body parsed: in a value SQLite evaluates both sides of an AND
+ * (the statement's CPU on the binding, batches of 20 over 50 conversations: 137 → 119 µs).
  */
 const countEntries = prebuilt(2, (convs, ids) => {
   const content = sql`e.sender_id <> mb.user_id AND e.type IN ${CONTENT_TYPES_SQL}`;
   return sql`INSERT INTO ${conversationLists} (user_id, conv_id, counted_from, unread, mentions)
-    SELECT mb.user_id, mb.conv_id, max(mb.read_seq, mb.joined_seq), sum(${content}), sum(${content} AND ${mentions(sql`e`, sql`mb.user_id`)})
+    SELECT mb.user_id, mb.conv_id, max(mb.read_seq, mb.joined_seq), sum(${content}), sum(CASE WHEN ${content} THEN ${mentions(sql`e`, sql`mb.user_id`)} ELSE 0 END)
     FROM json_each(${convs}) j CROSS JOIN ${conversations} c ON c.id = j.value
       CROSS JOIN ${messages} e ON e.conv_id = c.id AND e.seq > c.last_seq
       JOIN ${members} mb ON mb.conv_id = e.conv_id AND mb.removed_seq IS NULL
