@@ -12,7 +12,9 @@ import { tempDataDir } from "../support/target.ts";
 const data = tempDataDir();
 afterAll(() => data.remove());
 
-async function withStore(run: (s: { append(bodies: object[]): Promise<void>; step(): Promise<void>; found(q: string): Promise<number[]> }) => Promise<void>) {
+type Steps = { append(bodies: object[]): Promise<void>; step(limit?: number): Promise<string[]>; found(q: string): Promise<number[]> };
+
+async function withStore(run: (s: Steps) => Promise<void>) {
   const { store, close } = await openLibsql({ dataDir: data.dir, synchronous: "NORMAL" });
   const conv = `g${Math.random()}`;
   let n = 0;
@@ -28,8 +30,8 @@ async function withStore(run: (s: { append(bodies: object[]): Promise<void>; ste
         if (content.length > 0) await store.messageLog.appendEntries(content);
         for (const action of entries.filter((e) => !content.includes(e))) await store.messageLog.appendEntries([action]);
       },
-      async step() {
-        expect((await store.search.catchUp([conv], 500)).more).toEqual([]);
+      async step(limit = 500) {
+        return (await store.search.catchUp([conv], limit)).more;
       },
       async found(q) {
         const { items } = await search.search("u", SearchQuery.parse({ q, conv }));
@@ -55,7 +57,7 @@ test("one step of plain texts (ASCII, accents, punctuation, emoji) and CJK ones,
       { type: "text", text: "カタカナ india" },
       { type: "file", upload: "f3", caption: "", name: "juliet.txt", size: 1, mime: "text/plain" },
     ]);
-    await step();
+    expect(await step()).toEqual([]);
     const expected: [string, number[]][] = [
       ["alpha", [1]],
       ["你好", [2]],
@@ -92,7 +94,7 @@ test("edits and recalls in the step of their targets and in later steps: found b
       { type: "edit", target: 1, text: "one edited 新的" },
       { type: "recall", target: 2 },
     ]);
-    await step();
+    expect(await step()).toEqual([]);
     expect(await found("original")).toEqual([]);
     expect(await found("edited")).toEqual([1]);
     expect(await found("新的")).toEqual([1]);
@@ -105,7 +107,7 @@ test("edits and recalls in the step of their targets and in later steps: found b
       { type: "edit", target: 1, text: "one again" },
       { type: "edit", target: 1, text: "one final" },
     ]);
-    await step();
+    expect(await step()).toEqual([]);
     expect(await found("keep")).toEqual([]);
     expect(await found("变了")).toEqual([3]);
     expect(await found("changed")).toEqual([3]);
@@ -114,10 +116,25 @@ test("edits and recalls in the step of their targets and in later steps: found b
     expect(await found("final")).toEqual([1]);
     expect(await found("one")).toEqual([1]);
     await append([{ type: "recall", target: 3 }]);
-    await step();
+    expect(await step()).toEqual([]);
     expect(await found("变了")).toEqual([]);
     expect(await found("three")).toEqual([]);
     expect(await found("final")).toEqual([1]);
+  });
+});
+
+test("a step cut at its limit just before an edit of an entry indexed earlier: the next step applies the edit", async () => {
+  await withStore(async ({ append, step, found }) => {
+    await append([{ type: "text", text: "first 你好" }]);
+    expect(await step()).toEqual([]);
+    await append([{ type: "text", text: "second" }, { type: "edit", target: 1, text: "first 世界" }]);
+    expect(await step(1)).toHaveLength(1);
+    expect(await found("你好")).toEqual([1]);
+    expect(await found("second")).toEqual([2]);
+    expect(await step(1)).toEqual([]);
+    expect(await found("你好")).toEqual([]);
+    expect(await found("世界")).toEqual([1]);
+    expect(await found("first")).toEqual([1]);
   });
 });
 

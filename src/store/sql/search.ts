@@ -30,6 +30,10 @@ const rowOf = (ts: SQL, tie: SQL | number = 0) => sql`(CAST(${ts} AS INTEGER) * 
 
 /** Bodies indexed per step of the indexer, at most (but one entry always). */
 const BATCH_BYTES = 256 * 1024;
+const bodySize = sql<number>`length(CAST(m.body AS BLOB))`;
+
+/** Entries of a conversation: [conv, from seq, to seq, the conversation's place in the step's list]. */
+type Range = [string, number, number, number];
 
 /**
  * What of entry `m` is searched, in SQL: its edited text, else core/search-text.ts searchableText
@@ -132,37 +136,8 @@ export class SqlSearchStore implements SearchStore {
 
   async catchUp(convs: string[], limit: number): Promise<{ more: string[] }> {
     if (convs.length === 0) return { more: [] };
-    const { step, more } = await this.#stepOf(convs, limit);
-    if (step.length === 0) return { more };
-    const list = JSON.stringify(step);
-    // Texts indexedText would change (CJK; see PLAIN_CHARS) are prepared here, from the body as
-    // stored (a text read as a column would end at a NUL); all others are indexed by SQLite as they
-    // are, never read into this process.
-    const changed = await this.db.all<{ conv: string; seq: number; body: string; edited_text: string | null }>(sql`
-      SELECT conv, seq, body, edited_text FROM (
-        SELECT m.conv_id AS conv, m.seq AS seq, m.body AS body, m.edited_text AS edited_text, ${textOf("m")} AS text ${entriesIn(listed(list), "m")}
-        UNION ALL
-        SELECT t.conv_id, t.seq, t.body, t.edited_text, ${textOf("t")} ${editedBefore(listed(list))}
-        LIMIT -1
-      ) WHERE NOT ${plain(sql`text`)}`);
-    // (a target edited twice in the step is read twice)
-    const prepared = new Map<string, [string, number, string, string]>();
-    for (const r of changed) {
-      const { body, uni } = indexedText(r.edited_text ?? searchableText(JSON.parse(r.body) as EntryBody)!);
-      prepared.set(`${r.conv}\n${r.seq}`, [r.conv, Number(r.seq), body, uni]);
-    }
-    await this.db.batch(batchOf(stepStatements(this.db, list, JSON.stringify([...prepared.values()]))));
-    return { more };
-  }
-
-  /**
-   * Which entries the next step indexes: each conversation's from its indexed position to its
-   * last_seq, conversation by conversation in the order given, at most `limit` in all and at most
-   * BATCH_BYTES of bodies (but one entry always): a step of the indexer holds the event loop for a
-   * bounded time, however large the messages. `more`: the conversations left for the next step
-   * (the one the step stopped in, and those after it).
-   */
-  async #stepOf(convs: string[], limit: number): Promise<{ step: [string, number, number, number][]; more: string[] }> {
+    // Which entries: each conversation's from its indexed position to its last_seq, conversation
+    // by conversation in the order given, limit + 1 in all (the one after shows there are more).
     // Worked out first, so the reads below touch only those rows, however far the index is behind.
     const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(sql`
       SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
@@ -170,8 +145,8 @@ export class SqlSearchStore implements SearchStore {
         JOIN ${conversations} c ON c.id = v.value
         LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
       ORDER BY v.key`);
-    const ranges: [string, number, number, number][] = [];
-    let left = limit + 1; // the one after the step's last shows there are more
+    const ranges: Range[] = [];
+    let left = limit + 1;
     for (const h of heads) {
       const [done, last] = [Number(h.done), Number(h.last)];
       if (left === 0) break;
@@ -180,22 +155,24 @@ export class SqlSearchStore implements SearchStore {
       ranges.push([h.conv, done + 1, done + take, Number(h.key)]);
       left -= take;
     }
-    if (ranges.length === 0) return { step: [], more: [] };
-    const entries = limit + 1 - left;
-    const size = sql<number>`length(CAST(m.body AS BLOB))`;
-    const from = entriesIn(listed(JSON.stringify(ranges)), "m");
-    // Usually all of them fit (chat messages are small); only a step over BATCH_BYTES pays for the
-    // running sum (a window function) that finds where to stop.
-    const [total] = await this.db.all<{ bytes: number }>(sql`SELECT coalesce(sum(${size}), 0) AS bytes ${from}`);
-    let n = Math.min(entries, limit);
-    if (Number(total!.bytes) > BATCH_BYTES) {
+    if (ranges.length === 0) return { more: [] };
+    // At most `limit` of them and BATCH_BYTES of bodies (at least one entry): a step of the indexer
+    // holds the event loop for a bounded time, however large the messages. Usually all of them fit
+    // (chat messages are small) and the one read below gives the texts to prepare as well; only a
+    // step over BATCH_BYTES pays for the running sum (a window function) that finds where to stop.
+    let read = await this.#read(ranges);
+    let n = Math.min(limit + 1 - left, limit);
+    if (read.bytes > BATCH_BYTES) {
       const rows = await this.db.all<{ running: number }>(sql`
-        SELECT running FROM (SELECT v.k AS key, m.seq AS seq, ${size} AS size, sum(${size}) OVER (ORDER BY v.k, m.seq) AS running ${from})
+        SELECT running FROM (SELECT v.k AS key, m.seq AS seq, ${bodySize} AS size, sum(${bodySize}) OVER (ORDER BY v.k, m.seq) AS running
+          ${entriesIn(listed(JSON.stringify(ranges)), "m")})
         WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
       n = 0;
       while (n < Math.min(rows.length, limit) && (n === 0 || Number(rows[n]!.running) <= BATCH_BYTES)) n++;
     }
-    const step: [string, number, number, number][] = [];
+    // The step: the first n entries. Left for the next step: the conversation the step stopped in,
+    // and those after it.
+    const step: Range[] = [];
     let more: string[] = [];
     for (const [conv, lo, hi, key] of ranges) {
       const take = Math.min(hi - lo + 1, n);
@@ -206,7 +183,37 @@ export class SqlSearchStore implements SearchStore {
         break;
       }
     }
-    return { step, more };
+    if (step.length === 0) return { more };
+    if (read.bytes > BATCH_BYTES) read = await this.#read(step);
+    const within = new Map(step.map(([conv, lo, hi]) => [conv, [lo, hi] as const]));
+    const prepared = new Map<string, [string, number, string, string]>();
+    for (const [conv, seq, at, body, editedText] of read.changed) {
+      const [lo, hi] = within.get(conv) ?? [0, -1];
+      if (at < lo || at > hi) continue; // past the step's end
+      const text = indexedText(editedText ?? searchableText(JSON.parse(body) as EntryBody)!);
+      prepared.set(`${conv}\n${seq}`, [conv, seq, text.body, text.uni]); // (a target edited twice is read twice)
+    }
+    await this.db.batch(batchOf(stepStatements(this.db, JSON.stringify(step), JSON.stringify([...prepared.values()]))));
+    return { more };
+  }
+
+  /**
+   * The bytes of the bodies in `ranges`, and the entries whose texts indexedText would change (CJK,
+   * see PLAIN_CHARS): [conv, seq, the seq of the entry that brings the text (its own or an edit's),
+   * body, edited text]. Only those texts are read into this process; SQLite indexes the others as
+   * they are. (Through JSON: a text read as a column would end at a NUL.)
+   */
+  async #read(ranges: Range[]): Promise<{ bytes: number; changed: [string, number, number, string, string | null][] }> {
+    const list = listed(JSON.stringify(ranges));
+    const [row] = await this.db.all<{ bytes: number; changed: string }>(sql`
+      SELECT coalesce(sum(size), 0) AS bytes, json_group_array(json_array(conv, seq, at, body, edited_text)) FILTER (WHERE NOT ${plain(sql`text`)}) AS changed
+      FROM (
+        SELECT m.conv_id AS conv, m.seq AS seq, m.seq AS at, m.body AS body, m.edited_text AS edited_text, ${textOf("m")} AS text, ${bodySize} AS size
+          ${entriesIn(list, "m")}
+        UNION ALL
+        SELECT t.conv_id, t.seq, e.seq, t.body, t.edited_text, ${textOf("t")}, 0 ${editedBefore(list)}
+        LIMIT -1)`);
+    return { bytes: Number(row!.bytes), changed: JSON.parse(row!.changed) };
   }
 
   async search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number) {
