@@ -13,7 +13,7 @@ import type { EntryBody } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
 import { conversations, members, messages, searchPositions, searchRows } from "../schema.ts";
 import { notClearedNorHidden } from "./list-counters.ts";
-import { batchOf, type SqlDb } from "./db.ts";
+import { batchOf, prebuilt, type SqlDb } from "./db.ts";
 import { toMessage } from "./message-log.ts";
 
 /**
@@ -51,12 +51,12 @@ function textOf(alias: string): SQL {
  * (length() counts characters up to a NUL, bytes are bytes), and GLOB only for the rest, with no
  * NUL (GLOB stops at one).
  */
-const NOT_PLAIN = `*[^${PLAIN_CHARS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join("")}]*`;
+const NOT_PLAIN = sql.raw(`'*[^${PLAIN_CHARS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join("")}]*'`);
 const plain = (text: SQL) =>
   sql`(length(${text}) = length(CAST(${text} AS BLOB)) OR (${text} NOT GLOB ${NOT_PLAIN} AND instr(${text}, char(0)) = 0))`;
 
 /** A list of [conv, from seq, to seq, key] as rows (conv, lo, hi, k). */
-const listed = (list: string) => sql`(SELECT value ->> 0 AS conv, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS k FROM json_each(${list}) LIMIT -1)`;
+const listed = (list: SQL) => sql`(SELECT value ->> 0 AS conv, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS k FROM json_each(${list}) LIMIT -1)`;
 
 /**
  * The entries `alias` of each range of `ranges` (rows conv, lo, hi, k as from listed(), named v).
@@ -83,7 +83,7 @@ const editedBefore = (ranges: SQL) =>
  * `bench:search-step`, CPU per entry 26.2 → 20.3 µs, 27.0 → 22.0 µs with a tenth of the texts
  * Chinese; same process, alternating rounds, load 5.4-5.9.)
  */
-function stepStatements(db: SqlDb, list: string, prepared: string): BatchItem<"sqlite">[] {
+function stepSql(list: SQL, prepared: SQL): SQL[] {
   // Only ranges that start just after their conversation's indexed position: a step applied
   // already (another process on the same file took it meanwhile) is not applied again.
   const live = sql`(SELECT * FROM ${listed(list)} l WHERE coalesce((SELECT p.seq FROM ${searchPositions} p WHERE p.conv_id = l.conv), 0) = l.lo - 1)`;
@@ -92,21 +92,22 @@ function stepStatements(db: SqlDb, list: string, prepared: string): BatchItem<"s
   const added = sql`(SELECT m.conv_id AS conv, m.seq AS seq, m.sender_id AS sender, m.ts AS ts, v.k AS k ${entriesIn(live, "m")} WHERE ${withText})`;
   const texts = sql`(SELECT m.conv_id AS conv, m.seq AS seq, ${textOf("m")} AS text ${entriesIn(live, "m")} WHERE ${withText} LIMIT -1)`;
   const replaced = sql`(SELECT DISTINCT t.conv_id AS conv, t.seq AS seq, ${textOf("t")} AS text ${editedBefore(live)})`;
+  const firstRow = rowOf(sql`a.ts`, sql.raw("0"));
   // the rows of the targets of the step's actions of these types
   const targetRows = (types: SQL) =>
     sql`SELECT s.id ${entriesIn(live, "e")} CROSS JOIN ${searchRows} s ON s.conv_id = e.conv_id AND s.seq = e.target WHERE e.type IN ${types}`;
   return [
-    db.run(sql`DELETE FROM search_index WHERE rowid IN (${targetRows(sql`('edit', 'recall')`)})`),
-    db.run(sql`DELETE FROM ${searchRows} WHERE id IN (${targetRows(sql`('recall')`)})`),
+    sql`DELETE FROM search_index WHERE rowid IN (${targetRows(sql`('edit', 'recall')`)})`,
+    sql`DELETE FROM ${searchRows} WHERE id IN (${targetRows(sql`('recall')`)})`,
     // Each row numbered after its entry's time (rowOf): the next free number of its millisecond.
-    db.run(sql`INSERT INTO ${searchRows} (id, conv_id, seq, sender_id, ts)
-      SELECT coalesce((SELECT max(r.id) + 1 FROM ${searchRows} r WHERE r.id BETWEEN ${rowOf(sql`a.ts`)} AND ${rowOf(sql`a.ts`, sql.raw(String(TIES - 1)))}), ${rowOf(sql`a.ts`)})
+    sql`INSERT INTO ${searchRows} (id, conv_id, seq, sender_id, ts)
+      SELECT coalesce((SELECT max(r.id) + 1 FROM ${searchRows} r WHERE r.id BETWEEN ${firstRow} AND ${rowOf(sql`a.ts`, sql.raw(String(TIES - 1)))}), ${firstRow})
           + row_number() OVER (PARTITION BY a.ts ORDER BY a.k, a.seq) - 1,
         a.conv, a.seq, a.sender, a.ts
-      FROM ${added} a`),
+      FROM ${added} a`,
     // In rowid order: FTS5 writes out what it holds each time a rowid is lower than the one before
     // (the rows are numbered by time, the step is conversation by conversation).
-    db.run(sql`INSERT INTO search_index (rowid, body, uni)
+    sql`INSERT INTO search_index (rowid, body, uni)
       SELECT id, body, uni FROM (
         SELECT s.id AS id, w.text AS body, '' AS uni FROM (SELECT * FROM ${texts} UNION ALL SELECT * FROM ${replaced}) w
           CROSS JOIN ${searchRows} s ON s.conv_id = w.conv AND s.seq = w.seq
@@ -115,11 +116,34 @@ function stepStatements(db: SqlDb, list: string, prepared: string): BatchItem<"s
         SELECT s.id, x.value ->> 2, x.value ->> 3 FROM json_each(${prepared}) x
           CROSS JOIN ${searchRows} s ON s.conv_id = x.value ->> 0 AND s.seq = x.value ->> 1
         WHERE x.value ->> 0 IN (SELECT conv FROM ${live}))
-      ORDER BY id`),
-    db.run(sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT conv, hi FROM ${live} WHERE true
-      ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`),
+      ORDER BY id`,
+    sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT conv, hi FROM ${live} WHERE true
+      ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`,
   ];
 }
+/** (their text built once: drizzle would build it again on every step) */
+const stepStatements = stepSql(sql``, sql``).map((_, i) => prebuilt(2, (list, prepared) => stepSql(list, prepared)[i]!));
+
+/** Which conversations have entries to index: [key, conv, indexed up to, last seq] of each of `convs` (a JSON array). */
+const headsSql = prebuilt(1, (convs) => sql`
+  SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
+  FROM json_each(${convs}) v
+    JOIN ${conversations} c ON c.id = v.value
+    LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
+  ORDER BY v.key`);
+
+/** SqlSearchStore.read's statement. */
+const readSql = prebuilt(1, (ranges) => {
+  const list = listed(ranges);
+  return sql`
+    SELECT coalesce(sum(size), 0) AS bytes, json_group_array(json_array(conv, seq, at, body, edited_text)) FILTER (WHERE NOT ${plain(sql`text`)}) AS changed
+    FROM (
+      SELECT m.conv_id AS conv, m.seq AS seq, m.seq AS at, m.body AS body, m.edited_text AS edited_text, ${textOf("m")} AS text, ${bodySize} AS size
+        ${entriesIn(list, "m")}
+      UNION ALL
+      SELECT t.conv_id, t.seq, e.seq, t.body, t.edited_text, ${textOf("t")}, 0 ${editedBefore(list)}
+      LIMIT -1)`;
+});
 
 export class SqlSearchStore implements SearchStore {
   constructor(private readonly db: SqlDb) {}
@@ -139,12 +163,7 @@ export class SqlSearchStore implements SearchStore {
     // Which entries: each conversation's from its indexed position to its last_seq, conversation
     // by conversation in the order given, limit + 1 in all (the one after shows there are more).
     // Worked out first, so the reads below touch only those rows, however far the index is behind.
-    const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(sql`
-      SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
-      FROM json_each(${JSON.stringify(convs)}) v
-        JOIN ${conversations} c ON c.id = v.value
-        LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
-      ORDER BY v.key`);
+    const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(headsSql(JSON.stringify(convs)));
     const ranges: Range[] = [];
     let left = limit + 1;
     for (const h of heads) {
@@ -165,7 +184,7 @@ export class SqlSearchStore implements SearchStore {
     if (read.bytes > BATCH_BYTES) {
       const rows = await this.db.all<{ running: number }>(sql`
         SELECT running FROM (SELECT v.k AS key, m.seq AS seq, ${bodySize} AS size, sum(${bodySize}) OVER (ORDER BY v.k, m.seq) AS running
-          ${entriesIn(listed(JSON.stringify(ranges)), "m")})
+          ${entriesIn(listed(sql`${JSON.stringify(ranges)}`), "m")})
         WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
       n = 0;
       while (n < Math.min(rows.length, limit) && (n === 0 || Number(rows[n]!.running) <= BATCH_BYTES)) n++;
@@ -193,7 +212,8 @@ export class SqlSearchStore implements SearchStore {
       const text = indexedText(editedText ?? searchableText(JSON.parse(body) as EntryBody)!);
       prepared.set(`${conv}\n${seq}`, [conv, seq, text.body, text.uni]); // (a target edited twice is read twice)
     }
-    await this.db.batch(batchOf(stepStatements(this.db, JSON.stringify(step), JSON.stringify([...prepared.values()]))));
+    const values = [JSON.stringify(step), JSON.stringify([...prepared.values()])];
+    await this.db.batch(batchOf(stepStatements.map((statement) => this.db.run(statement(...values)))));
     return { more };
   }
 
@@ -204,15 +224,7 @@ export class SqlSearchStore implements SearchStore {
    * they are. (Through JSON: a text read as a column would end at a NUL.)
    */
   async #read(ranges: Range[]): Promise<{ bytes: number; changed: [string, number, number, string, string | null][] }> {
-    const list = listed(JSON.stringify(ranges));
-    const [row] = await this.db.all<{ bytes: number; changed: string }>(sql`
-      SELECT coalesce(sum(size), 0) AS bytes, json_group_array(json_array(conv, seq, at, body, edited_text)) FILTER (WHERE NOT ${plain(sql`text`)}) AS changed
-      FROM (
-        SELECT m.conv_id AS conv, m.seq AS seq, m.seq AS at, m.body AS body, m.edited_text AS edited_text, ${textOf("m")} AS text, ${bodySize} AS size
-          ${entriesIn(list, "m")}
-        UNION ALL
-        SELECT t.conv_id, t.seq, e.seq, t.body, t.edited_text, ${textOf("t")}, 0 ${editedBefore(list)}
-        LIMIT -1)`);
+    const [row] = await this.db.all<{ bytes: number; changed: string }>(readSql(JSON.stringify(ranges)));
     return { bytes: Number(row!.bytes), changed: JSON.parse(row!.changed) };
   }
 
