@@ -6,7 +6,6 @@
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
 import { eq, sql, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { indexedText, PLAIN_CHARS, searchableText } from "../../core/search-text.ts";
 import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/search.ts";
 import type { EntryBody } from "../../schema/entries.ts";
