@@ -78,9 +78,10 @@ const editedBefore = (ranges: SQL) =>
  * its text as it is now (edited_text, the last edit's; a recalled entry has none), an edit in the
  * step whose target was indexed before replaces the target's words with its text as it is now, a
  * recall removes its target: the index comes to the same as applying the entries one by one.
- * (Before, a step read its entries into JavaScript, prepared every text and wrote them back:
- * `bench:search-step`, CPU per entry 26.2 → 20.3 µs, 27.0 → 22.0 µs with a tenth of the texts
- * Chinese; same process, alternating rounds, load 5.4-5.9.)
+ * (Before, a step read its entries into JavaScript, prepared every text and wrote them back, and
+ * deleted every entry's words and row first in case it was indexed already: `bench:search-step`,
+ * CPU per entry 23.1 → 15.5 µs, 36.9 → 24.8 µs with a tenth of the texts Chinese, with the one
+ * read and prebuilt statements below; same process, alternating rounds, load 1.6-5.6.)
  */
 function stepSql(list: SQL, prepared: SQL): SQL[] {
   // Only ranges that start just after their conversation's indexed position: a step applied
@@ -120,6 +121,7 @@ function stepSql(list: SQL, prepared: SQL): SQL[] {
       ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`,
   ];
 }
+
 /** (their text built once: drizzle would build it again on every step) */
 const stepStatements = stepSql(sql``, sql``).map((_, i) => prebuilt(2, (list, prepared) => stepSql(list, prepared)[i]!));
 
@@ -131,7 +133,7 @@ const headsSql = prebuilt(1, (convs) => sql`
     LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
   ORDER BY v.key`);
 
-/** SqlSearchStore.read's statement. */
+/** The statement of SqlSearchStore's #read. */
 const readSql = prebuilt(1, (ranges) => {
   const list = listed(ranges);
   return sql`
