@@ -26,6 +26,20 @@ export function searchableText(body: { type: string; text?: string; caption?: st
   return undefined;
 }
 
+/**
+ * Characters of no CJK script, in every Unicode version: a text of only these is indexed as it is
+ * (`indexedText` gives it back with no `uni`), so the store can index it without this code.
+ * Everything below Hangul Jamo (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic, Thai…), the blocks
+ * from Ethiopic up to Supplemental Punctuation (general punctuation such as ’ “ ” …, symbols),
+ * variation selectors and the emoji blocks. Not NUL: the store's test stops at one.
+ */
+export const PLAIN_CHARS: readonly (readonly [number, number])[] = [
+  [0x1, 0x10ff],
+  [0x1200, 0x2e7f],
+  [0xfe00, 0xfe0f],
+  [0x1f300, 0x1faff],
+];
+
 /** The two indexed columns of a text: words and CJK bigrams (`body`), CJK characters (`uni`). */
 export function indexedText(text: string): { body: string; uni: string } {
   const uni: string[] = [];

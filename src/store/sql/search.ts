@@ -1,18 +1,18 @@
-// The full-text index on SQLite FTS5: `search_index` holds the words (core/search-text.ts prepares
-// them), `search_rows` which entry each row is, `search_positions` how far each log is indexed.
+// The full-text index on SQLite FTS5: `search_index` holds the words (texts as they are, or as
+// core/search-text.ts prepares CJK ones), `search_rows` which entry each row is,
+// `search_positions` how far each log is indexed.
 // (A contentless table, content='' with contentless_delete=1, wrote about 4% less per entry but
 // made a search for a word in half of 300,000 entries 3.4 times slower: 122 against 36 ms.)
 // Who may read a hit is decided here with the roster's rule, as history pages do: a member reads
 // from its join (or everything, where `history` is all) up to its removal.
 import { eq, sql, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import { indexedText, searchableText } from "../../core/search-text.ts";
+import { indexedText, PLAIN_CHARS, searchableText } from "../../core/search-text.ts";
 import type { SearchCursor, SearchFilters, SearchStore } from "../../core/store/search.ts";
 import type { EntryBody } from "../../schema/entries.ts";
 import type { Message } from "../../schema/messages.ts";
 import { conversations, members, messages, searchPositions, searchRows } from "../schema.ts";
 import { notClearedNorHidden } from "./list-counters.ts";
-import { batchOf, type SqlDb } from "./db.ts";
+import { batchOf, prebuilt, type SqlDb } from "./db.ts";
 import { toMessage } from "./message-log.ts";
 
 /**
@@ -29,6 +29,122 @@ const rowOf = (ts: SQL, tie: SQL | number = 0) => sql`(CAST(${ts} AS INTEGER) * 
 
 /** Bodies indexed per step of the indexer, at most (but one entry always). */
 const BATCH_BYTES = 256 * 1024;
+const bodySize = sql<number>`length(CAST(m.body AS BLOB))`;
+
+/** Entries of a conversation: [conv, from seq, to seq, the conversation's place in the step's list]. */
+type Range = [string, number, number, number];
+
+/**
+ * What of entry `m` is searched, in SQL: its edited text, else core/search-text.ts searchableText
+ * of its body (a text; a file's or image's caption and name, the empty ones left out); NULL for
+ * entries with nothing to search (actions, recalled entries).
+ */
+function textOf(alias: string): SQL {
+  const m = sql.raw(alias);
+  const captionAndName = sql`concat_ws(char(10), nullif(${m}.body ->> '$.caption', ''), nullif(${m}.body ->> '$.name', ''))`;
+  return sql`coalesce(${m}.edited_text, CASE ${m}.type WHEN 'text' THEN ${m}.body ->> '$.text' WHEN 'file' THEN ${captionAndName} WHEN 'image' THEN ${captionAndName} END)`;
+}
+
+/**
+ * Whether a text is of PLAIN_CHARS only: indexed as it is. ASCII is checked first, by counting
+ * (length() counts characters up to a NUL, bytes are bytes), and GLOB only for the rest, with no
+ * NUL (GLOB stops at one).
+ */
+const NOT_PLAIN = sql.raw(`'*[^${PLAIN_CHARS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join("")}]*'`);
+const plain = (text: SQL) =>
+  sql`(length(${text}) = length(CAST(${text} AS BLOB)) OR (${text} NOT GLOB ${NOT_PLAIN} AND instr(${text}, char(0)) = 0))`;
+
+/** A list of [conv, from seq, to seq, key] as rows (conv, lo, hi, k). */
+const listed = (list: SQL) => sql`(SELECT value ->> 0 AS conv, value ->> 1 AS lo, value ->> 2 AS hi, value ->> 3 AS k FROM json_each(${list}) LIMIT -1)`;
+
+/**
+ * The entries `alias` of each range of `ranges` (rows conv, lo, hi, k as from listed(), named v).
+ * CROSS JOIN: the list drives, one range of the primary key per conversation.
+ */
+function entriesIn(ranges: SQL, alias: string): SQL {
+  const m = sql.raw(alias);
+  return sql`FROM ${ranges} v CROSS JOIN ${messages} ${m} ON ${m}.conv_id = v.conv AND ${m}.seq BETWEEN v.lo AND v.hi`;
+}
+
+/** Content entries indexed before the range that an edit in it changed (`t`, the edit `e`). */
+const editedBefore = (ranges: SQL) =>
+  sql`${entriesIn(ranges, "e")} CROSS JOIN ${messages} t ON t.conv_id = e.conv_id AND t.seq = e.target WHERE e.type = 'edit' AND t.seq < v.lo`;
+
+/**
+ * A step applied, set-based inside SQLite: a handful of statements per step however many entries
+ * and conversations it holds. `list`: the step's ranges of entries; `prepared`: [conv, seq, body,
+ * uni] of the texts indexedText changes, made by the caller. In log order a text is added once, a
+ * later edit replaces its target's text, a recall removes its target; here each entry added takes
+ * its text as it is now (edited_text, the last edit's; a recalled entry has none), an edit in the
+ * step whose target was indexed before replaces the target's words with its text as it is now, a
+ * recall removes its target: the index comes to the same as applying the entries one by one.
+ * (Before, a step read its entries into JavaScript, prepared every text and wrote them back, and
+ * deleted every entry's words and row first in case it was indexed already: `bench:search-step`,
+ * CPU per entry 23.1 → 15.5 µs, 36.9 → 24.8 µs with a tenth of the texts Chinese, with the one
+ * read and prebuilt statements below; same process, alternating rounds, load 1.6-5.6.)
+ */
+function stepSql(list: SQL, prepared: SQL): SQL[] {
+  // Only ranges that start just after their conversation's indexed position: a step applied
+  // already (another process on the same file took it meanwhile) is not applied again.
+  const live = sql`(SELECT * FROM ${listed(list)} l WHERE coalesce((SELECT p.seq FROM ${searchPositions} p WHERE p.conv_id = l.conv), 0) = l.lo - 1)`;
+  // the entries with a text (textOf is not NULL), and their texts
+  const withText = sql`(m.edited_text IS NOT NULL OR m.type IN ('text', 'file', 'image'))`;
+  const added = sql`(SELECT m.conv_id AS conv, m.seq AS seq, m.sender_id AS sender, m.ts AS ts, v.k AS k ${entriesIn(live, "m")} WHERE ${withText})`;
+  const texts = sql`(SELECT m.conv_id AS conv, m.seq AS seq, ${textOf("m")} AS text ${entriesIn(live, "m")} WHERE ${withText} LIMIT -1)`;
+  const replaced = sql`(SELECT DISTINCT t.conv_id AS conv, t.seq AS seq, ${textOf("t")} AS text ${editedBefore(live)})`;
+  const firstRow = rowOf(sql`a.ts`, sql.raw("0"));
+  // the rows of the targets of the step's actions of these types
+  const targetRows = (types: SQL) =>
+    sql`SELECT s.id ${entriesIn(live, "e")} CROSS JOIN ${searchRows} s ON s.conv_id = e.conv_id AND s.seq = e.target WHERE e.type IN ${types}`;
+  return [
+    sql`DELETE FROM search_index WHERE rowid IN (${targetRows(sql`('edit', 'recall')`)})`,
+    sql`DELETE FROM ${searchRows} WHERE id IN (${targetRows(sql`('recall')`)})`,
+    // Each row numbered after its entry's time (rowOf): the next free number of its millisecond.
+    sql`INSERT INTO ${searchRows} (id, conv_id, seq, sender_id, ts)
+      SELECT coalesce((SELECT max(r.id) + 1 FROM ${searchRows} r WHERE r.id BETWEEN ${firstRow} AND ${rowOf(sql`a.ts`, sql.raw(String(TIES - 1)))}), ${firstRow})
+          + row_number() OVER (PARTITION BY a.ts ORDER BY a.k, a.seq) - 1,
+        a.conv, a.seq, a.sender, a.ts
+      FROM ${added} a`,
+    // In rowid order: FTS5 writes out what it holds each time a rowid is lower than the one before
+    // (the rows are numbered by time, the step is conversation by conversation).
+    sql`INSERT INTO search_index (rowid, body, uni)
+      SELECT id, body, uni FROM (
+        SELECT s.id AS id, w.text AS body, '' AS uni FROM (SELECT * FROM ${texts} UNION ALL SELECT * FROM ${replaced}) w
+          CROSS JOIN ${searchRows} s ON s.conv_id = w.conv AND s.seq = w.seq
+        WHERE ${plain(sql`w.text`)}
+        UNION ALL
+        SELECT s.id, x.value ->> 2, x.value ->> 3 FROM json_each(${prepared}) x
+          CROSS JOIN ${searchRows} s ON s.conv_id = x.value ->> 0 AND s.seq = x.value ->> 1
+        WHERE x.value ->> 0 IN (SELECT conv FROM ${live}))
+      ORDER BY id`,
+    sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT conv, hi FROM ${live} WHERE true
+      ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`,
+  ];
+}
+
+/** (their text built once: drizzle would build it again on every step) */
+const stepStatements = stepSql(sql``, sql``).map((_, i) => prebuilt(2, (list, prepared) => stepSql(list, prepared)[i]!));
+
+/** Which conversations have entries to index: [key, conv, indexed up to, last seq] of each of `convs` (a JSON array). */
+const headsSql = prebuilt(1, (convs) => sql`
+  SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
+  FROM json_each(${convs}) v
+    JOIN ${conversations} c ON c.id = v.value
+    LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
+  ORDER BY v.key`);
+
+/** The statement of SqlSearchStore's #read. */
+const readSql = prebuilt(1, (ranges) => {
+  const list = listed(ranges);
+  return sql`
+    SELECT coalesce(sum(size), 0) AS bytes, json_group_array(json_array(conv, seq, at, body, edited_text)) FILTER (WHERE NOT ${plain(sql`text`)}) AS changed
+    FROM (
+      SELECT m.conv_id AS conv, m.seq AS seq, m.seq AS at, m.body AS body, m.edited_text AS edited_text, ${textOf("m")} AS text, ${bodySize} AS size
+        ${entriesIn(list, "m")}
+      UNION ALL
+      SELECT t.conv_id, t.seq, e.seq, t.body, t.edited_text, ${textOf("t")}, 0 ${editedBefore(list)}
+      LIMIT -1)`;
+});
 
 export class SqlSearchStore implements SearchStore {
   constructor(private readonly db: SqlDb) {}
@@ -47,14 +163,9 @@ export class SqlSearchStore implements SearchStore {
     if (convs.length === 0) return { more: [] };
     // Which entries: each conversation's from its indexed position to its last_seq, conversation
     // by conversation in the order given, limit + 1 in all (the one after shows there are more).
-    // Worked out first, so the read below touches only those rows, however far the index is behind.
-    const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(sql`
-      SELECT v.key AS key, v.value AS conv, coalesce(p.seq, 0) AS done, c.last_seq AS last
-      FROM json_each(${JSON.stringify(convs)}) v
-        JOIN ${conversations} c ON c.id = v.value
-        LEFT JOIN ${searchPositions} p ON p.conv_id = v.value
-      ORDER BY v.key`);
-    const ranges: [string, number, number, number][] = [];
+    // Worked out first, so the reads below touch only those rows, however far the index is behind.
+    const heads = await this.db.all<{ key: number; conv: string; done: number; last: number }>(headsSql(JSON.stringify(convs)));
+    const ranges: Range[] = [];
     let left = limit + 1;
     for (const h of heads) {
       const [done, last] = [Number(h.done), Number(h.last)];
@@ -65,85 +176,57 @@ export class SqlSearchStore implements SearchStore {
       left -= take;
     }
     if (ranges.length === 0) return { more: [] };
-    // Those entries, at most BATCH_BYTES of bodies (at least one entry): a step of the indexer
-    // holds the event loop for a bounded time, however large the messages.
-    const size = sql<number>`length(CAST(m.body AS BLOB))`;
-    const from = sql`FROM json_each(${JSON.stringify(ranges)}) v CROSS JOIN ${messages} m
-      WHERE m.conv_id = v.value ->> 0 AND m.seq BETWEEN v.value ->> 1 AND v.value ->> 2`;
-    const columns = sql`m.conv_id, m.seq, m.sender_id, m.ts, m.body, m.edited_text, v.value ->> 3 AS key`;
-    // Usually all of them fit (chat messages are small) and are read as they are; only a step over
-    // BATCH_BYTES pays for the running sum, a window function that nearly doubled the read: per
-    // entry 12.6, 11.8 µs against 0.8 + 6.2, 0.7 + 6.2 µs for the sum and the plain read (one
-    // process, 60,000 entries in steps of 500, load 7.0).
-    const [total] = await this.db.all<{ bytes: number }>(sql`SELECT coalesce(sum(${size}), 0) AS bytes ${from}`);
-    const fits = Number(total!.bytes) <= BATCH_BYTES;
-    // only the rows of this step reach this process, and the one after it (more)
-    type Row = { conv_id: string; seq: number; sender_id: string; ts: number; body: string; edited_text: string | null; key: number; running: number };
-    const rows = await this.db.all<Row>(
-      fits
-        ? sql`SELECT ${columns}, 0 AS running ${from} ORDER BY key, m.seq` // (all fit: no running sum to check)
-        : sql`SELECT * FROM (SELECT ${columns}, ${size} AS size, sum(${size}) OVER (ORDER BY v.value ->> 3, m.seq) AS running ${from})
-            WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`,
-    );
-    let n = 0;
-    while (n < Math.min(rows.length, limit) && (n === 0 || rows[n]!.running <= BATCH_BYTES)) n++;
-    // Left for the next step: the conversation the step stopped in, and those after it.
-    const more = n < rows.length ? convs.slice(Number(rows[n]!.key)) : [];
-    const entries = rows.slice(0, n).map((r) => ({ conv: r.conv_id, seq: Number(r.seq), sender: r.sender_id, ts: Number(r.ts), body: r.body, editedText: r.edited_text }));
-    if (entries.length === 0) return { more };
-    // What the step does to the index, worked out here and then applied set-based: a handful of
-    // statements per step however many entries and conversations it holds (one per entry, and a
-    // transaction per conversation, was most of the server's SQLite time under load). In log
-    // order a text is added once, a later edit replaces its target's text (the last edit wins), a
-    // recall removes its target: so the texts added, the last edit per target and the recalled
-    // targets, applied in that order, come to the same.
-    const key = (conv: string, seq: number) => JSON.stringify([conv, seq]);
-    const puts = new Map<string, { conv: string; seq: number; sender: string; ts: number; text: string }>();
-    const edits = new Map<string, { conv: string; seq: number; text: string }>();
-    const recalled = new Map<string, { conv: string; seq: number }>();
-    const reached = new Map<string, number>();
-    for (const entry of entries) {
-      const { conv, seq } = entry;
-      const body = JSON.parse(entry.body) as EntryBody;
-      const text = entry.editedText ?? searchableText(body);
-      if (text !== undefined) puts.set(key(conv, seq), { conv, seq, sender: entry.sender, ts: entry.ts, text });
-      if (body.type === "edit" && body.text !== undefined) edits.set(key(conv, body.target), { conv, seq: body.target, text: body.text });
-      if (body.type === "recall") recalled.set(key(conv, body.target), { conv, seq: body.target });
-      reached.set(conv, seq);
+    // At most `limit` of them and BATCH_BYTES of bodies (at least one entry): a step of the indexer
+    // holds the event loop for a bounded time, however large the messages. Usually all of them fit
+    // (chat messages are small) and the one read below gives the texts to prepare as well; only a
+    // step over BATCH_BYTES pays for the running sum (a window function) that finds where to stop.
+    let read = await this.#read(ranges);
+    let n = Math.min(limit + 1 - left, limit);
+    if (read.bytes > BATCH_BYTES) {
+      const rows = await this.db.all<{ running: number }>(sql`
+        SELECT running FROM (SELECT v.k AS key, m.seq AS seq, ${bodySize} AS size, sum(${bodySize}) OVER (ORDER BY v.k, m.seq) AS running
+          ${entriesIn(listed(sql`${JSON.stringify(ranges)}`), "m")})
+        WHERE running - size < ${BATCH_BYTES} ORDER BY key, seq`);
+      n = 0;
+      while (n < Math.min(rows.length, limit) && (n === 0 || Number(rows[n]!.running) <= BATCH_BYTES)) n++;
     }
-    for (const k of recalled.keys()) (puts.delete(k), edits.delete(k));
-    const added = [...puts.values()].map((e) => ({ ...e, ...indexedText(e.text) }));
-    const replaced = [...edits.values()].map((e) => ({ ...e, ...indexedText(e.text) }));
-    // Rows indexed before (an entry indexed again, a recalled target) go first, words and row.
-    const removed = JSON.stringify([...puts.values(), ...recalled.values()].map((e) => [e.conv, e.seq]));
-    // CROSS JOIN: the list drives (one index step per entry). Left to itself the planner may walk
-    // a conversation's whole part of search_rows and scan the list for each row.
-    const rowsOf = (pairs: string) => sql`SELECT r.id FROM json_each(${pairs}) v CROSS JOIN ${searchRows} r ON r.conv_id = v.value ->> 0 AND r.seq = v.value ->> 1`;
-    // In rowid order: FTS5 writes out what it holds each time a rowid is lower than the one before
-    // (the rows are numbered by time, the list is conversation by conversation).
-    const words = (list: { conv: string; seq: number; body: string; uni: string }[]) =>
-      this.db.run(sql`INSERT INTO search_index (rowid, body, uni)
-        SELECT r.id, v.value ->> 2, v.value ->> 3 FROM json_each(${JSON.stringify(list.map((e) => [e.conv, e.seq, e.body, e.uni]))}) v
-          CROSS JOIN ${searchRows} r ON r.conv_id = v.value ->> 0 AND r.seq = v.value ->> 1
-        ORDER BY r.id`);
-    const statements: BatchItem<"sqlite">[] = [
-      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(removed)})`),
-      this.db.run(sql`DELETE FROM ${searchRows} WHERE id IN (${rowsOf(removed)})`),
-      // Each row numbered after its entry's time (rowOf): the next free number of its millisecond.
-      this.db.run(sql`INSERT INTO ${searchRows} (id, conv_id, seq, sender_id, ts)
-        SELECT coalesce((SELECT max(r.id) + 1 FROM ${searchRows} r WHERE r.id BETWEEN ${rowOf(sql`v.ts`)} AND ${rowOf(sql`v.ts`, sql.raw(String(TIES - 1)))}), ${rowOf(sql`v.ts`)})
-            + row_number() OVER (PARTITION BY v.ts ORDER BY v.key) - 1,
-          v.conv, v.seq, v.sender, v.ts
-        FROM (SELECT key, value ->> 0 AS conv, value ->> 1 AS seq, value ->> 2 AS sender, CAST(value ->> 3 AS INTEGER) AS ts
-          FROM json_each(${JSON.stringify(added.map((e) => [e.conv, e.seq, e.sender, e.ts]))})) v`),
-      words(added),
-      this.db.run(sql`DELETE FROM search_index WHERE rowid IN (${rowsOf(JSON.stringify(replaced.map((e) => [e.conv, e.seq])))})`),
-      words(replaced),
-      this.db.run(sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT value ->> 0, value ->> 1 FROM json_each(${JSON.stringify([...reached])}) WHERE true
-        ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`),
-    ];
-    await this.db.batch(batchOf(statements));
+    // The step: the first n entries. Left for the next step: the conversation the step stopped in,
+    // and those after it.
+    const step: Range[] = [];
+    let more: string[] = [];
+    for (const [conv, lo, hi, key] of ranges) {
+      const take = Math.min(hi - lo + 1, n);
+      if (take > 0) step.push([conv, lo, lo + take - 1, key]);
+      n -= take;
+      if (take < hi - lo + 1) {
+        more = convs.slice(key);
+        break;
+      }
+    }
+    if (step.length === 0) return { more };
+    if (read.bytes > BATCH_BYTES) read = await this.#read(step);
+    const within = new Map(step.map(([conv, lo, hi]) => [conv, [lo, hi] as const]));
+    const prepared = new Map<string, [string, number, string, string]>();
+    for (const [conv, seq, at, body, editedText] of read.changed) {
+      const [lo, hi] = within.get(conv) ?? [0, -1];
+      if (at < lo || at > hi) continue; // past the step's end
+      const text = indexedText(editedText ?? searchableText(JSON.parse(body) as EntryBody)!);
+      prepared.set(`${conv}\n${seq}`, [conv, seq, text.body, text.uni]); // (a target edited twice is read twice)
+    }
+    const values = [JSON.stringify(step), JSON.stringify([...prepared.values()])];
+    await this.db.batch(batchOf(stepStatements.map((statement) => this.db.run(statement(...values)))));
     return { more };
+  }
+
+  /**
+   * The bytes of the bodies in `ranges`, and the entries whose texts indexedText would change (CJK,
+   * see PLAIN_CHARS): [conv, seq, the seq of the entry that brings the text (its own or an edit's),
+   * body, edited text]. Only those texts are read into this process; SQLite indexes the others as
+   * they are. (Through JSON: a text read as a column would end at a NUL.)
+   */
+  async #read(ranges: Range[]): Promise<{ bytes: number; changed: [string, number, number, string, string | null][] }> {
+    const [row] = await this.db.all<{ bytes: number; changed: string }>(readSql(JSON.stringify(ranges)));
+    return { bytes: Number(row!.bytes), changed: JSON.parse(row!.changed) };
   }
 
   async search(viewer: string, match: string, filters: SearchFilters, cursor: SearchCursor | null, limit: number) {
