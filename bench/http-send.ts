@@ -6,10 +6,11 @@
 // GET /healthz (routing, middleware and logging, no auth, no store). Then POST
 // /v1/conversations/:id/messages, each a committed message (2xx only after the commit).
 // Per phase: the server's CPU per answered request (warm-up included), of the whole process and
-// of its main thread alone (the JavaScript; the rest is libSQL's checkpoints and the GC's threads).
+// of its main thread alone (the JavaScript; the rest is libSQL's checkpoints and the GC's threads),
+// and for sends the messages per group commit (a commit costs less per message in bigger batches).
 import { runGenerator } from "./lib/generator.ts";
 import { spawnParley } from "./lib/server.ts";
-import { cpuSeconds, emit, flag, numFlag } from "./lib/stats.ts";
+import { commitBatches, cpuSeconds, emit, flag, numFlag } from "./lib/stats.ts";
 import { directConversation, registerUsers } from "./lib/users.ts";
 
 const botCount = numFlag("bots", 20);
@@ -28,11 +29,14 @@ try {
   }
   const results: Record<string, Record<string, any>> = {};
   for (const mode of modes) {
+    const before = commitBatches(await (await fetch(`${child.url}/metrics`)).text());
     const [cpu0, main0] = [cpuSeconds(child.pid), cpuSeconds(child.pid, true)];
     const result = await runGenerator("bench/lib/load-http.ts", { url: child.url, mode, concurrency, warmupMs, durationMs, bots }, warmupMs + durationMs + 30_000);
     results[mode] = result;
     const [cpu, main] = [cpuSeconds(child.pid) - cpu0, cpuSeconds(child.pid, true) - main0];
+    const after = commitBatches(await (await fetch(`${child.url}/metrics`)).text());
     Object.assign(result, {
+      ...(mode === "send" ? { messagesPerCommit: (after.messages - before.messages) / (after.commits - before.commits) } : {}),
       serverCpuUsPerRequest: (1e6 * cpu) / result.answered,
       mainThreadCpuUsPerRequest: (1e6 * main) / result.answered,
     });

@@ -131,3 +131,12 @@ export class LoadPhases {
     return (performance.now() - t0) / 1000;
   }
 }
+
+/**
+ * Messages per group commit from a Parley /metrics text (parley_commit_batch_size's sum and count):
+ * the mean batch size between two scrapes is the difference of their messages over that of their commits.
+ */
+export function commitBatches(metricsText: string): { messages: number; commits: number } {
+  const value = (name: string) => Number(metricsText.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? NaN);
+  return { messages: value("parley_commit_batch_size_sum"), commits: value("parley_commit_batch_size_count") };
+}
