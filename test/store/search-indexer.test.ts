@@ -107,3 +107,49 @@ test("the indexer takes its minimum share of a busy thread, the idle time of a l
     close();
   }
 }, 120_000);
+
+test("while entries are being committed, a step of the indexer takes a few of them; once none arrive, large steps catch up", async () => {
+  const dir = tempDataDir();
+  const { store, close } = await openLibsql({ dataDir: dir.dir, synchronous: "NORMAL" });
+  try {
+    await store.users.createUser({ id: "u", username: "u", displayName: "u", passwordHash: "x", createdAt: 0 });
+    const convs = ["a", "b", "c", "d", "e"];
+    for (const id of convs) await store.conversations.createGroup({ id, title: id, createdAt: 0 }, [{ userId: "u", role: "owner" }]);
+    let n = 0;
+    const entries = (count: number): NewEntry[] =>
+      Array.from({ length: count }, () => {
+        n++;
+        return { id: `m${n}`, conv: convs[n % convs.length]!, sender: "u", clientId: `c${n}`, ts: n, body: { type: "text", text: `entry ${n}` } };
+      });
+    // a backlog of 3,000 entries, committed while the indexer did not run
+    for (let i = 0; i < 3; i++) await store.messageLog.appendEntries(entries(1000));
+    /** the number of entries each step was allowed */
+    const limits: number[] = [];
+    const recording: SearchStore = {
+      behind: (limit) => store.search.behind(limit),
+      search: (...args) => store.search.search(...args),
+      catchUp: (list, limit) => (limits.push(limit), store.search.catchUp(list, limit)),
+    };
+    const indexer = new SearchIndexer(recording, (error) => {
+      throw error;
+    });
+    for (const conv of convs) indexer.touched(conv);
+    // sends go on until the indexer took three steps
+    for (const started = performance.now(); limits.length < 3 && performance.now() - started < 30_000; ) {
+      const batch = entries(5);
+      await store.messageLog.appendEntries(batch);
+      for (const e of batch) indexer.touched(e.conv);
+      await Bun.sleep(1);
+    }
+    expect(limits.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...limits)).toBeLessThanOrEqual(100);
+    // no more sends: the backlog is caught up in large steps
+    const sendsStopped = limits.length;
+    await indexer.idle();
+    expect(Math.max(...limits.slice(sendsStopped))).toBeGreaterThan(100);
+    expect(await store.search.behind(convs.length)).toEqual([]);
+  } finally {
+    close();
+    dir.remove();
+  }
+}, 60_000);
