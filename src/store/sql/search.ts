@@ -106,7 +106,11 @@ function stepSql(list: SQL, prepared: SQL): SQL[] {
         a.conv, a.seq, a.sender, a.ts
       FROM ${added} a`,
     // In rowid order: FTS5 writes out what it holds each time a rowid is lower than the one before
-    // (the rows are numbered by time, the step is conversation by conversation).
+    // (the rows are numbered by time, the step is conversation by conversation). A text prepared
+    // by the caller only while the entry's text is still not plain: an edit committed between the
+    // caller's read and this step may have made it plain, which the first half indexes (both
+    // halves would give the row twice, and the step would fail). A text prepared from an earlier
+    // edit is replaced by the next step, which has the later edit.
     sql`INSERT INTO search_index (rowid, body, uni)
       SELECT id, body, uni FROM (
         SELECT s.id AS id, w.text AS body, '' AS uni FROM (SELECT * FROM ${texts} UNION ALL SELECT * FROM ${replaced}) w
@@ -115,7 +119,8 @@ function stepSql(list: SQL, prepared: SQL): SQL[] {
         UNION ALL
         SELECT s.id, x.value ->> 2, x.value ->> 3 FROM json_each(${prepared}) x
           CROSS JOIN ${searchRows} s ON s.conv_id = x.value ->> 0 AND s.seq = x.value ->> 1
-        WHERE x.value ->> 0 IN (SELECT conv FROM ${live}))
+          CROSS JOIN ${messages} t ON t.conv_id = s.conv_id AND t.seq = s.seq
+        WHERE x.value ->> 0 IN (SELECT conv FROM ${live}) AND NOT ${plain(textOf("t"))})
       ORDER BY id`,
     sql`INSERT INTO ${searchPositions} (conv_id, seq) SELECT conv, hi FROM ${live} WHERE true
       ON CONFLICT (conv_id) DO UPDATE SET seq = excluded.seq`,
