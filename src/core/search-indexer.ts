@@ -16,16 +16,8 @@
 import { nextTurn } from "./next-turn.ts";
 import type { SearchStore } from "./store/search.ts";
 
-/** Entries indexed per step (one transaction), at most… */
+/** Entries indexed per step (one transaction), at most. */
 const BATCH = 500;
-/**
- * …while entries are being committed: a step holds the thread that reads, commits and acks the
- * sends, and 500 entries held it about 15 ms of CPU (more in wall time on a busy machine), every
- * send arriving meanwhile waiting. Steps of 100 hold it about 4 ms, for 39 against 30 µs an entry
- * (a step costs about a millisecond per conversation in it, whatever its entries); catching up
- * with no commits arriving keeps the large steps.
- */
-const BUSY_BATCH = 100;
 /** How long a step waits for more commits when there is no backlog: search lags the log by about this. */
 const GATHER_MS = 50;
 /** Conversations per step, at most (their list is one JSON parameter). */
@@ -94,13 +86,13 @@ export class SearchIndexer {
   async #drain(): Promise<void> {
     let backlog = false;
     while (this.#dirty.size > 0 && !this.#stopped) {
-      const busy = await this.#pause(backlog);
+      await this.#pause(backlog);
       // Every conversation touched so far in one step: one transaction for all of them.
       const convs = [...this.#dirty].slice(0, MAX_CONVERSATIONS);
       for (const conv of convs) this.#dirty.delete(conv);
       const started = performance.now();
       try {
-        const { more } = await this.store.catchUp(convs, busy ? BUSY_BATCH : BATCH);
+        const { more } = await this.store.catchUp(convs, BATCH);
         for (const conv of more) this.#dirty.add(conv);
         backlog = more.length > 0;
       } catch (error) {
@@ -115,13 +107,12 @@ export class SearchIndexer {
    * of sends one step then indexes many entries in one transaction, instead of a transaction of
    * its own (and the thread held for it) after every commit. While sends go on (entries were
    * committed since the last pause began), it then waits until the others had their part of the
-   * thread. A backlog with nothing committed meanwhile goes on at the next turn. Returns whether
-   * entries were committed since the last pause (the next step is then a small one).
+   * thread. A backlog with nothing committed meanwhile goes on at the next turn.
    */
-  async #pause(backlog: boolean): Promise<boolean> {
+  async #pause(backlog: boolean): Promise<void> {
     const busy = this.#commits !== this.#commitsAtPause;
     this.#commitsAtPause = this.#commits;
-    if (!busy) return (await (backlog ? nextTurn() : sleep(GATHER_MS)), this.#commits !== this.#commitsAtPause);
+    if (!busy) return backlog ? nextTurn() : sleep(GATHER_MS);
     if (!backlog) await sleep(GATHER_MS);
     const { started, ended } = this.#step;
     // turn by turn, measuring the others' part of the wait (at least one turn). After a turn with
@@ -143,7 +134,7 @@ export class SearchIndexer {
       // one or two turns say little: until then the last measure stands
       if (waited >= MEASURE_MS) this.#othersUsed = work / waited;
       const share = Math.min(MAX_SHARE, Math.max(this.minShare, 1 - this.#othersUsed - MARGIN));
-      if (performance.now() >= ended + ((ended - started) * (1 - share)) / share || this.#stopped) return true;
+      if (performance.now() >= ended + ((ended - started) * (1 - share)) / share || this.#stopped) return;
     }
   }
 }
