@@ -13,7 +13,7 @@
 // hides a few µs; this one does not. --against=<another checkout of Parley> runs its server in
 // the same process, rounds alternating, and prints both medians and their ratio.
 import { commitBatches, cpuSeconds, emit, flag, median, numFlag, round } from "./lib/stats.ts";
-import { BENCH_JWT_SECRET, tempDir } from "./lib/server.ts";
+import { BENCH_SETTINGS, tempDir } from "./lib/server.ts";
 
 const mode = flag("mode", "send") as "send" | "http" | "healthz";
 const requests = numFlag("requests", 20_000);
@@ -41,17 +41,7 @@ async function load(name: string, root: string): Promise<Build> {
   let bunServer: unknown;
   Object.assign(Bun, { serve: (options: Parameters<typeof Bun.serve>[0]) => ((handle = options.fetch as never), (bunServer = serve(options))) });
   const server = await startServer(
-    loadConfig({
-      DATA_DIR: data.dir,
-      PORT: "0",
-      JWT_SECRET: BENCH_JWT_SECRET,
-      LOG_LEVEL: "warning",
-      ARGON2_MEMORY_KIB: "1024",
-      ARGON2_TIME_COST: "1",
-      AUTH_RATE_LIMIT_PER_IP: "0",
-      AUTH_FAILURE_LIMIT_PER_IP: "0",
-      SEARCH_INDEX: process.env.SEARCH_INDEX ?? "on",
-    }),
+    loadConfig({ ...BENCH_SETTINGS, DATA_DIR: data.dir, PORT: "0", SEARCH_INDEX: process.env.SEARCH_INDEX ?? "on" }),
   ).finally(() => Object.assign(Bun, { serve }));
   const call = async (path: string, init: { method?: string; token?: string; body?: string } = {}) => {
     const headers: Record<string, string> = {};

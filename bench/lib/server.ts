@@ -10,20 +10,21 @@ import type { Subprocess } from "bun";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BENCH_JWT_SECRET = "parley-bench-secret-0123456789-abcdefghijklmnop";
 
-/** Env for a benchmark server: cheap argon2, no auth rate limit, quiet logs, no Upstash. */
+/** A benchmark server's settings: cheap argon2, no auth rate limit, quiet logs. */
+export const BENCH_SETTINGS = {
+  JWT_SECRET: BENCH_JWT_SECRET,
+  LOG_LEVEL: "warning",
+  ARGON2_MEMORY_KIB: "1024",
+  ARGON2_TIME_COST: "1",
+  AUTH_RATE_LIMIT_PER_IP: "0",
+  AUTH_FAILURE_LIMIT_PER_IP: "0",
+};
+
+/** Env for a benchmark server: BENCH_SETTINGS, no Upstash. */
 export function benchEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("UPSTASH_")) env[k] = v;
-  return {
-    ...env,
-    JWT_SECRET: BENCH_JWT_SECRET,
-    LOG_LEVEL: "warning",
-    ARGON2_MEMORY_KIB: "1024",
-    ARGON2_TIME_COST: "1",
-    AUTH_RATE_LIMIT_PER_IP: "0",
-    AUTH_FAILURE_LIMIT_PER_IP: "0",
-    ...extra,
-  };
+  return { ...env, ...BENCH_SETTINGS, ...extra };
 }
 
 export function tempDir(prefix = "parley-bench-"): { dir: string; remove(): void } {
