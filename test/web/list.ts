@@ -171,6 +171,36 @@ export async function listFlow({ ann, accounts, as, shot, origin }: Cast, direct
   }
   await totals(1);
   await shot("list-reloaded", ann, phone);
+
+  // A message that comes live while the desktop reads its list again (a message in a group it
+  // does not know yet makes it read the list), the list's answer read on the server before the
+  // message: the message stays counted once that older answer has come.
+  let fetched!: () => void;
+  const listRead = new Promise<void>((resolve) => (fetched = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let answered!: () => void;
+  const listAnswered = new Promise<void>((resolve) => (answered = resolve));
+  await ann.page.route(
+    (url) => url.pathname === "/v1/conversations",
+    async (route) => {
+      if (route.request().method() !== "GET") return route.continue();
+      const response = await route.fetch();
+      fetched();
+      await released;
+      await route.fulfill({ response });
+      answered();
+    },
+    { times: 1 },
+  );
+  await say(await create("Late group", [accounts.ann.id]), "welcome");
+  await listRead;
+  await say(garden, "while the list is read");
+  const later = [row(titles.garden, { pinned: true, unread: 2 }), row(titles.club, { muted: true })];
+  await listShows(ann, later);
+  release();
+  await listAnswered;
+  for (const until = Date.now() + 1_000; Date.now() < until; await Bun.sleep(50)) expect(await rows(ann)).toEqual(later);
   expect(phone.problems).toEqual([]);
   await phone.page.context().close();
 }

@@ -56,10 +56,24 @@ export class Conversations {
     return this.members(id)?.find((m) => m.userId !== this.me)?.userId;
   }
 
+  /**
+   * Entries and reads that came live while a reload was on its way, applied again once it has
+   * come: the server may have read the list before they reached it, and the socket's frame can
+   * come before the answer; the list read would otherwise take them back until the next reload.
+   */
+  #cameDuringRefresh: (() => void)[] | null = null;
+
   async #refresh(): Promise<void> {
-    const items = await this.api.conversations();
+    const came: (() => void)[] = (this.#cameDuringRefresh = []);
+    let items: ConversationSummary[];
+    try {
+      items = await this.api.conversations();
+    } finally {
+      this.#cameDuringRefresh = null;
+    }
     this.#items.value = Object.fromEntries(items.map((c) => [c.id, c]));
     this.#order.value = items.map((c) => c.id);
+    for (const again of came) again(); // (an entry the list read counted already is skipped by its seq)
     this.loaded.value = true;
     const missing = items.filter((c) => !this.#details.value[c.id]).map((c) => c.id);
     const loaded = await Promise.all(missing.map((id) => this.api.conversation(id).catch(() => null)));
@@ -89,6 +103,7 @@ export class Conversations {
    * False for a conversation not in the list (someone started it with us): reload the list.
    */
   received(message: Message, beingRead: boolean): boolean {
+    this.#cameDuringRefresh?.push(() => this.received(message, beingRead));
     const item = this.#items.value[message.conv];
     if (!item) return false;
     if (message.seq <= item.lastSeq) return true; // the list was read after it: already counted
@@ -111,6 +126,7 @@ export class Conversations {
 
   /** This user read `conv` up to `seq` (here or on another device). */
   read(conv: string, seq: number): void {
+    this.#cameDuringRefresh?.push(() => this.read(conv, seq));
     const item = this.#items.value[conv];
     if (!item || seq <= item.readSeq) return;
     // Only the server can count what is left unread below the newest message.
